@@ -1,0 +1,22 @@
+"""The tracker's data model, one concept per module."""
+
+from .countries import Country
+from .deployments import Citation, Deployment
+from .designations import Designation
+from .findings import Finding
+from .sources import DatePrecision, Source
+from .technologies import Technology
+from .vendors import Vendor, VendorAlias
+
+__all__ = [
+    "Citation",
+    "Country",
+    "DatePrecision",
+    "Deployment",
+    "Designation",
+    "Finding",
+    "Source",
+    "Technology",
+    "Vendor",
+    "VendorAlias",
+]

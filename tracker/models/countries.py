@@ -1,0 +1,68 @@
+"""Countries: every ISO 3166-1 entry (loaded from pycountry) plus the few that ISO lacks."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Annotate how many published deployments each country hosts (for indexes and maps)."""
+        from .deployments import Deployment
+
+        return self.annotate(
+            deployment_count=models.Count(
+                "deployments",
+                filter=models.Q(deployments__state=Deployment.State.PUBLISHED),
+            )
+        )
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    def get_by_natural_key(self, iso2):
+        return self.get(iso2=iso2.upper())
+
+
+class Country(models.Model):
+    name = models.CharField(max_length=100, help_text="Short English name readers know.")
+    official_name = models.CharField(max_length=200, blank=True)
+    iso2 = models.CharField(
+        "ISO alpha-2",
+        max_length=2,
+        unique=True,
+        help_text="ISO 3166-1 alpha-2 code, or a user-assigned one such as XK for Kosovo.",
+    )
+    iso3 = models.CharField("ISO alpha-3", max_length=3, blank=True)
+    numeric = models.CharField("ISO numeric", max_length=3, blank=True)
+    region = models.CharField(max_length=40, blank=True, help_text="UN M49 region.")
+    subregion = models.CharField(max_length=60, blank=True, help_text="UN M49 sub-region.")
+    is_iso = models.BooleanField(
+        "in ISO 3166-1",
+        default=True,
+        help_text="False for entries ISO does not list (e.g. Kosovo).",
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            # Codes are stored upper-case so ?country=rs and ?country=RS mean the same row.
+            models.CheckConstraint(
+                condition=models.Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_upper"
+            ),
+        ]
+        indexes = [
+            # The region filter on the deployment list.
+            models.Index(fields=["region"], name="country_region_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("country-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.iso2,)

@@ -1,0 +1,53 @@
+"""A vendor's entry on a government restriction list (sanctions, export blacklists)."""
+
+from django.db import models
+from django.urls import reverse
+
+from .sources import Cited, DatePrecision, partial_date
+
+
+class DesignationManager(models.Manager):
+    def get_by_natural_key(self, vendor_slug, authority, list_name):
+        return self.get(vendor__slug=vendor_slug, authority=authority, list_name=list_name)
+
+
+class Designation(Cited):
+    vendor = models.ForeignKey(
+        "tracker.Vendor", on_delete=models.CASCADE, related_name="designations"
+    )
+    authority = models.CharField(
+        max_length=200, help_text="Who keeps the list, e.g. “United States government”."
+    )
+    list_name = models.CharField(max_length=200, help_text="The list as the source names it.")
+    listed_on = models.DateField(null=True, blank=True)
+    listed_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    note = models.TextField(blank=True, help_text="Caveats a reader should know.")
+
+    objects = DesignationManager()
+
+    class Meta(Cited.Meta):
+        ordering = ["-listed_on", "vendor__name"]
+        constraints = [
+            *Cited.Meta.constraints,
+            # One entry per vendor per list.
+            models.UniqueConstraint(
+                fields=["vendor", "authority", "list_name"], name="designation_unique_per_list"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} on {self.authority}: {self.list_name}"
+
+    def get_absolute_url(self):
+        return reverse("vendor-detail", args=[self.vendor.slug]) + "#designations"
+
+    def natural_key(self):
+        return (self.vendor.slug, self.authority, self.list_name)
+
+    natural_key.dependencies = ["tracker.vendor"]
+
+    @property
+    def listed_on_display(self):
+        return partial_date(self.listed_on, self.listed_on_precision)

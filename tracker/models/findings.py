@@ -1,0 +1,51 @@
+"""Aggregate findings: what a source says about many deployments at once.
+
+"63 countries imported Chinese AI surveillance technology by September 2019" is not a
+deployment, but readers should see it, with its source, next to the entries it is about.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from .sources import Cited, DatePrecision, partial_date
+
+
+class FindingManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Finding(Cited):
+    slug = models.SlugField(max_length=120, unique=True)
+    statement = models.TextField(
+        help_text="The finding in plain English, saying no more than the quote does."
+    )
+    as_of = models.DateField(null=True, blank=True, help_text="When the finding held.")
+    as_of_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    countries = models.ManyToManyField(
+        "tracker.Country", blank=True, related_name="findings", help_text="Countries it concerns."
+    )
+    vendors = models.ManyToManyField("tracker.Vendor", blank=True, related_name="findings")
+    technologies = models.ManyToManyField("tracker.Technology", blank=True, related_name="findings")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FindingManager()
+
+    class Meta(Cited.Meta):
+        ordering = ["-as_of", "slug"]
+
+    def __str__(self):
+        return self.statement[:80]
+
+    def get_absolute_url(self):
+        return reverse("finding-list") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def as_of_display(self):
+        return partial_date(self.as_of, self.as_of_precision)

@@ -1,0 +1,128 @@
+"""Sources (what we read) and the cited-claim fields shared by everything that quotes one."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the source actually gives ("December 2020" is a month)."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def partial_date(value, precision):
+    """A date written to the precision the source gives, never more ("December 2020")."""
+    if not value:
+        return ""
+    formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%B %Y"}
+    return value.strftime(formats.get(precision, "%-d %B %Y"))
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS_ARTICLE = "news_article", "News article"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        OFFICIAL_RECORD = "official_record", "Official record"
+        ACADEMIC = "academic", "Academic publication"
+        STATEMENT = "statement", "Statement or interview"
+        OTHER = "other", "Other"
+
+    title = models.CharField(
+        max_length=500,
+        help_text="The title as published. If the citing text does not give it, describe the "
+        "source plainly (e.g. “Article in The Atlantic, December 2020”).",
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    authors = models.CharField("author(s)", max_length=300, blank=True)
+    url = models.URLField(
+        "URL",
+        max_length=800,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Only a URL you have seen. Leave empty rather than guess.",
+    )
+    archive_url = models.URLField("archive URL", max_length=800, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    published_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="For “December 2020” enter 2020-12-01 and choose Month.",
+    )
+    language = models.CharField(
+        max_length=12, blank=True, help_text="ISO 639-1 code of the original text, e.g. fr, en."
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.NEWS_ARTICLE)
+    notes = models.TextField(blank=True, help_text="For editors and readers: caveats, context.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            # An empty string would make the second URL-less source collide with the first.
+            models.CheckConstraint(condition=~models.Q(url=""), name="source_url_null_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.url = self.url or None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("source-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def published_on_display(self):
+        return partial_date(self.published_on, self.published_on_precision)
+
+
+class Cited(models.Model):
+    """A claim backed by a source: the exact words and/or where in the source to find them."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="%(class)ss", help_text="Where we read it."
+    )
+    quote = models.TextField(
+        blank=True,
+        help_text="The exact words, in the source's language, copied character for character.",
+    )
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Page, paragraph, table row or record id."
+    )
+    attributed_to = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss_attributed",
+        help_text="When the source credits another for the claim (“selon la Fondation "
+        "Carnegie”), that original source.",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # A citation nobody can check is not a citation.
+            models.CheckConstraint(
+                condition=~models.Q(quote="") | ~models.Q(locator=""),
+                name="%(class)s_quote_or_locator",
+            ),
+        ]

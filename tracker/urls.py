@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("deployments/", views.DeploymentListView.as_view(), name="deployment-list"),
+    path(
+        "deployments/<slug:slug>/",
+        views.DeploymentDetailView.as_view(),
+        name="deployment-detail",
+    ),
+    path("countries/", views.CountryListView.as_view(), name="country-list"),
+    path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
+    path("vendors/", views.VendorListView.as_view(), name="vendor-list"),
+    path("vendors/<slug:slug>/", views.VendorDetailView.as_view(), name="vendor-detail"),
+    path("technologies/", views.TechnologyListView.as_view(), name="technology-list"),
+    path(
+        "technologies/<slug:slug>/",
+        views.TechnologyDetailView.as_view(),
+        name="technology-detail",
+    ),
+    path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("findings/", views.FindingListView.as_view(), name="finding-list"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,242 @@
+"""Public pages. Readers only ever see published deployments."""
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import DeploymentFilter
+from .models import (
+    Citation,
+    Country,
+    Deployment,
+    Designation,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+)
+
+PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED)
+
+
+def published_deployments():
+    return Deployment.objects.published().for_list()
+
+
+def findings_for_display():
+    return Finding.objects.select_related("source", "attributed_to").prefetch_related("countries")
+
+
+class HomeView(TemplateView):
+    template_name = "tracker/home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Deployment.objects.published()
+        return super().get_context_data(
+            totals={
+                "deployments": published.count(),
+                "countries": Country.objects.filter(PUBLISHED).distinct().count(),
+                "vendors": Vendor.objects.filter(PUBLISHED).distinct().count(),
+                "sources": Source.objects.filter(Q(citations__deployment__in=published))
+                .distinct()
+                .count(),
+            },
+            latest=published_deployments().order_by("-published_at", "title")[:6],
+            findings=findings_for_display()[:4],
+            **kwargs,
+        )
+
+
+class DeploymentListView(FilterView):
+    filterset_class = DeploymentFilter
+    template_name = "tracker/deployment_list.html"
+    context_object_name = "deployments"
+
+    def get_paginate_by(self, queryset):
+        return settings.TRACKER_PAGE_SIZE
+
+    def get_queryset(self):
+        return published_deployments()
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page past the end shows the last page, with a note, instead of an error page."""
+        paginator = self.get_paginator(queryset, page_size)
+        requested = self.request.GET.get("page", "1")
+        page = paginator.get_page(requested)
+        if requested != str(page.number) and "page" in self.request.GET:
+            self.page_notice = f"There is no page “{requested[:20]}”; showing page {page.number}."
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_notice"] = getattr(self, "page_notice", "")
+        context["options"] = filter_options()
+        return context
+
+
+def filter_options():
+    """What the sidebar offers, each with its count of published entries (one query each)."""
+    return {
+        "countries": Country.objects.with_published_counts().filter(deployment_count__gt=0),
+        "vendors": Vendor.objects.annotate(
+            deployment_count=Count("deployments", filter=PUBLISHED)
+        ).filter(deployment_count__gt=0),
+        "technologies": Technology.objects.annotate(
+            deployment_count=Count("deployments", filter=PUBLISHED)
+        ).filter(deployment_count__gt=0),
+    }
+
+
+class DeploymentDetailView(DetailView):
+    template_name = "tracker/deployment_detail.html"
+    context_object_name = "deployment"
+
+    def get_queryset(self):
+        return Deployment.objects.published().for_detail()
+
+
+class CountryListView(ListView):
+    template_name = "tracker/country_list.html"
+    context_object_name = "countries"
+
+    def get_queryset(self):
+        return Country.objects.with_published_counts().filter(deployment_count__gt=0)
+
+
+class CountryDetailView(DetailView):
+    model = Country
+    template_name = "tracker/country_detail.html"
+    context_object_name = "country"
+
+    def get_context_data(self, **kwargs):
+        deployments = published_deployments().filter(country=self.object)
+        vendors = (
+            Vendor.objects.filter(
+                deployments__in=Deployment.objects.published().filter(country=self.object)
+            )
+            .distinct()
+            .select_related("headquarters")
+        )
+        return super().get_context_data(
+            deployments=deployments,
+            vendors=vendors,
+            designations=Designation.objects.filter(vendor__in=vendors).select_related(
+                "vendor", "source"
+            ),
+            findings=findings_for_display().filter(countries=self.object),
+            **kwargs,
+        )
+
+
+class VendorListView(ListView):
+    template_name = "tracker/vendor_list.html"
+    context_object_name = "vendors"
+
+    def get_queryset(self):
+        return Vendor.objects.select_related("headquarters").annotate(
+            deployment_count=Count("deployments", filter=PUBLISHED, distinct=True),
+            country_count=Count("deployments__country", filter=PUBLISHED, distinct=True),
+        )
+
+
+class VendorDetailView(DetailView):
+    template_name = "tracker/vendor_detail.html"
+    context_object_name = "vendor"
+
+    def get_queryset(self):
+        return Vendor.objects.select_related("headquarters").prefetch_related(
+            "aliases",
+            Prefetch(
+                "designations",
+                queryset=Designation.objects.select_related("source", "attributed_to"),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        deployments = (
+            published_deployments()
+            .filter(vendors=self.object)
+            .order_by("country__name", "locality", "title")
+        )
+        return super().get_context_data(
+            deployments=deployments,
+            findings=findings_for_display().filter(vendors=self.object),
+            **kwargs,
+        )
+
+
+class TechnologyListView(ListView):
+    template_name = "tracker/technology_list.html"
+    context_object_name = "technologies"
+
+    def get_queryset(self):
+        return Technology.objects.annotate(deployment_count=Count("deployments", filter=PUBLISHED))
+
+
+class TechnologyDetailView(DetailView):
+    model = Technology
+    template_name = "tracker/technology_detail.html"
+    context_object_name = "technology"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            deployments=published_deployments().filter(technologies=self.object),
+            **kwargs,
+        )
+
+
+class SourceListView(ListView):
+    template_name = "tracker/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return Source.objects.annotate(
+            claim_count=Count(
+                "citations",
+                filter=Q(citations__deployment__state=Deployment.State.PUBLISHED),
+                distinct=True,
+            )
+        )
+
+
+class SourceDetailView(DetailView):
+    model = Source
+    template_name = "tracker/source_detail.html"
+    context_object_name = "source"
+
+    def get_context_data(self, **kwargs):
+        citations = (
+            Citation.objects.filter(deployment__state=Deployment.State.PUBLISHED)
+            .filter(Q(source=self.object) | Q(attributed_to=self.object))
+            .select_related("deployment__country", "source", "attributed_to")
+            .order_by("deployment__title", "pk")
+        )
+        return super().get_context_data(
+            citations=citations,
+            findings=findings_for_display().filter(
+                Q(source=self.object) | Q(attributed_to=self.object)
+            ),
+            designations=Designation.objects.filter(
+                Q(source=self.object) | Q(attributed_to=self.object)
+            ).select_related("vendor"),
+            **kwargs,
+        )
+
+
+class FindingListView(ListView):
+    template_name = "tracker/finding_list.html"
+    context_object_name = "findings"
+
+    def get_queryset(self):
+        return findings_for_display()
+
+
+class AboutView(TemplateView):
+    template_name = "tracker/about.html"
