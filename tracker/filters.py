@@ -67,7 +67,7 @@ class DeploymentFilter(django_filters.FilterSet):
         help_text="Words in titles, places, summaries, vendor names or quoted sources.",
     )
     country = CodeFilter(
-        field_name="country",
+        field_name="country__iso2",
         to_field_name="iso2",
         queryset=Country.objects.all(),
         normalize=str.upper,
@@ -78,14 +78,14 @@ class DeploymentFilter(django_filters.FilterSet):
         field_name="country__region", choices=region_choices, label="Region"
     )
     vendor = CodeFilter(
-        field_name="vendors",
+        field_name="vendors__slug",
         to_field_name="slug",
         queryset=Vendor.objects.all(),
         noun="vendor",
         label="Vendor",
     )
     technology = CodeFilter(
-        field_name="technologies",
+        field_name="technologies__slug",
         to_field_name="slug",
         queryset=Technology.objects.all(),
         noun="technology",

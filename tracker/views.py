@@ -1,7 +1,10 @@
 """Public pages. Readers only ever see published deployments."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.http import QueryDict
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -16,6 +19,7 @@ from .models import (
     Technology,
     Vendor,
 )
+from .regions import REGIONS
 
 PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED)
 
@@ -68,6 +72,12 @@ class DeploymentListView(FilterView):
             self.page_notice = f"There is no page “{requested[:20]}”; showing page {page.number}."
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if kwargs["data"] is not None:
+            kwargs["data"] = printable_params(kwargs["data"])
+        return kwargs
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -77,20 +87,81 @@ class DeploymentListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_notice"] = getattr(self, "page_notice", "")
-        context["options"] = filter_options()
+        context["facets"] = filter_options(self.request.GET)
         return context
 
 
-def filter_options():
-    """What the sidebar offers, each with its count of published entries (one query each)."""
+def printable_params(params):
+    """The query string without control characters or empty values.
+
+    A NUL byte cannot be stored or searched by PostgreSQL and should never be echoed into a
+    page; an empty ``?country=`` means "any", not "the country with no code".
+    """
+    cleaned = QueryDict(mutable=True)
+    for key, values in params.lists():
+        for value in values:
+            value = "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+            if value:
+                cleaned.appendlist(key, value)
+    return cleaned
+
+
+def filter_options(params):
+    """The sidebar's choices, each with its count of published entries and whether it is on.
+
+    One aggregate query per facet, whatever the number of rows.
+    """
+
+    def options(queryset, value_attr, selected, normalize=str.lower):
+        chosen = {normalize(v) for v in selected}
+        return [
+            {
+                "value": getattr(obj, value_attr),
+                "label": str(obj),
+                "count": obj.deployment_count,
+                "checked": getattr(obj, value_attr) in chosen,
+            }
+            for obj in queryset
+        ]
+
+    def counted(model):
+        return model.objects.annotate(deployment_count=Count("deployments", filter=PUBLISHED))
+
+    regions = dict(
+        Country.objects.filter(PUBLISHED)
+        .values_list("region")
+        .annotate(n=Count("deployments", filter=PUBLISHED))
+    )
+    statuses = dict(Deployment.objects.published().values_list("status").annotate(n=Count("pk")))
     return {
-        "countries": Country.objects.with_published_counts().filter(deployment_count__gt=0),
-        "vendors": Vendor.objects.annotate(
-            deployment_count=Count("deployments", filter=PUBLISHED)
-        ).filter(deployment_count__gt=0),
-        "technologies": Technology.objects.annotate(
-            deployment_count=Count("deployments", filter=PUBLISHED)
-        ).filter(deployment_count__gt=0),
+        "country": options(
+            Country.objects.with_published_counts().filter(deployment_count__gt=0),
+            "iso2",
+            params.getlist("country"),
+            normalize=str.upper,
+        ),
+        "region": [
+            {
+                "value": name,
+                "label": name,
+                "count": regions.get(name, 0),
+                "checked": name in params.getlist("region"),
+            }
+            for name in sorted(REGIONS.values())
+        ],
+        "vendor": options(
+            counted(Vendor).filter(deployment_count__gt=0), "slug", params.getlist("vendor")
+        ),
+        "technology": options(counted(Technology), "slug", params.getlist("technology")),
+        "status": [
+            {
+                "value": value,
+                "label": label,
+                "count": statuses.get(value, 0),
+                "checked": value in params.getlist("status"),
+            }
+            for value, label in Deployment.Status.choices
+        ],
     }
 
 
