@@ -1,0 +1,62 @@
+# Surveillance Export Tracker. `make run` serves the site; `make test` runs the whole suite.
+# Both work from a fresh clone on a machine with Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+# The stamp files make "install" re-run only when pyproject.toml changes.
+STAMP_APP := $(VENV)/.installed-app
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: help install install-dev setup run dev test lint format check clean
+
+help:
+	@echo "make run      set up (venv, install, migrate, load the article's data, static) and serve on http://$(HOST):$(PORT)"
+	@echo "make test     install the test tools and run the whole suite"
+	@echo "make lint     ruff check + ruff format --check"
+	@echo "make dev      Django's development server with DEBUG on"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_APP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@ $(STAMP_APP)
+
+install: $(STAMP_APP)
+install-dev: $(STAMP_DEV)
+
+# Migrations load every country and the technology vocabulary; loaddata is idempotent
+# (natural keys), so running setup again changes nothing.
+setup: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py loaddata fixtures/article.json
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+run: setup
+	$(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+dev: setup
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install-dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
