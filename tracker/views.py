@@ -125,7 +125,9 @@ def filter_options(params):
         ]
 
     def counted(model):
-        return model.objects.annotate(deployment_count=Count("deployments", filter=PUBLISHED))
+        return model.objects.annotate(
+            deployment_count=Count("deployments", filter=PUBLISHED)
+        ).order_by("name")
 
     regions = dict(
         Country.objects.filter(PUBLISHED)
@@ -178,7 +180,11 @@ class CountryListView(ListView):
     context_object_name = "countries"
 
     def get_queryset(self):
-        return Country.objects.with_published_counts().filter(deployment_count__gt=0)
+        return (
+            Country.objects.with_published_counts()
+            .filter(deployment_count__gt=0)
+            .order_by("region", "name")
+        )
 
 
 class CountryDetailView(DetailView):
@@ -211,9 +217,13 @@ class VendorListView(ListView):
     context_object_name = "vendors"
 
     def get_queryset(self):
-        return Vendor.objects.select_related("headquarters").annotate(
-            deployment_count=Count("deployments", filter=PUBLISHED, distinct=True),
-            country_count=Count("deployments__country", filter=PUBLISHED, distinct=True),
+        return (
+            Vendor.objects.select_related("headquarters")
+            .annotate(
+                deployment_count=Count("deployments", filter=PUBLISHED, distinct=True),
+                country_count=Count("deployments__country", filter=PUBLISHED, distinct=True),
+            )
+            .order_by("name")
         )
 
 
@@ -248,7 +258,9 @@ class TechnologyListView(ListView):
     context_object_name = "technologies"
 
     def get_queryset(self):
-        return Technology.objects.annotate(deployment_count=Count("deployments", filter=PUBLISHED))
+        return Technology.objects.annotate(
+            deployment_count=Count("deployments", filter=PUBLISHED)
+        ).order_by("name")
 
 
 class TechnologyDetailView(DetailView):
@@ -274,7 +286,7 @@ class SourceListView(ListView):
                 filter=Q(citations__deployment__state=Deployment.State.PUBLISHED),
                 distinct=True,
             )
-        )
+        ).order_by("-published_on", "title")
 
 
 class SourceDetailView(DetailView):

@@ -6,7 +6,10 @@ from django.urls import reverse
 
 class CountryQuerySet(models.QuerySet):
     def with_published_counts(self):
-        """Annotate how many published deployments each country hosts (for indexes and maps)."""
+        """Annotate how many published deployments each country hosts (for indexes and maps).
+
+        Aggregating drops Meta.ordering, so the name order is restated.
+        """
         from .deployments import Deployment
 
         return self.annotate(
@@ -14,7 +17,7 @@ class CountryQuerySet(models.QuerySet):
                 "deployments",
                 filter=models.Q(deployments__state=Deployment.State.PUBLISHED),
             )
-        )
+        ).order_by("name")
 
 
 class CountryManager(models.Manager.from_queryset(CountryQuerySet)):

@@ -181,7 +181,7 @@ class Citation(Cited):
     objects = CitationManager()
 
     class Meta(Cited.Meta):
-        ordering = ["deployment", "source__published_on", "pk"]
+        ordering = ["pk"]
         constraints = [
             *Cited.Meta.constraints,
             # The same words from the same source cited twice on one entry is a slip. The quote
