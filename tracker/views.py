@@ -3,7 +3,7 @@
 import unicodedata
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import QueryDict
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -286,7 +286,7 @@ class SourceListView(ListView):
                 filter=Q(citations__deployment__state=Deployment.State.PUBLISHED),
                 distinct=True,
             )
-        ).order_by("-published_on", "title")
+        ).order_by(F("published_on").desc(nulls_last=True), "title")
 
 
 class SourceDetailView(DetailView):

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
+                'ordering': [models.OrderBy(models.F('published_on'), descending=True, nulls_last=True), 'title'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('url', ''), _negated=True), name='source_url_null_not_empty')],
             },
         ),

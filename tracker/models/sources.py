@@ -70,7 +70,7 @@ class Source(models.Model):
     objects = SourceManager()
 
     class Meta:
-        ordering = ["-published_on", "title"]
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         constraints = [
             # An empty string would make the second URL-less source collide with the first.
             models.CheckConstraint(condition=~models.Q(url=""), name="source_url_null_not_empty"),
