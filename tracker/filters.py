@@ -3,15 +3,22 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import Truncator
 
-from .models import Citation, Country, Deployment, Technology, Vendor
+from . import search
+from .models import Country, Deployment, Technology, Vendor
 from .models.deployments import MAX_YEAR, MIN_YEAR
 from .regions import REGIONS
 
 MAX_QUERY_LENGTH = 200
-MAX_SEARCH_TERMS = 10
+
+SORTS = {
+    "relevance": "Relevance",
+    "newest": "Newest first",
+    "country": "Country",
+    "year": "Start year",
+}
 
 
 class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -55,6 +62,15 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+UNKNOWN_DECADE = "unknown"
+
+
+def decade_choices():
+    """Every decade a plausible start year can fall in, and "unknown" for entries without one."""
+    decades = [(str(year), f"{year}s") for year in range(MIN_YEAR, MAX_YEAR + 1, 10)]
+    return [*decades, (UNKNOWN_DECADE, "Year not known")]
+
+
 def region_choices():
     return [(name, name) for name in sorted(REGIONS.values())]
 
@@ -73,6 +89,14 @@ class DeploymentFilter(django_filters.FilterSet):
         normalize=str.upper,
         noun="country code (use ISO alpha-2, e.g. RS)",
         label="Country",
+    )
+    origin = CodeFilter(
+        field_name="origin_countries__iso2",
+        to_field_name="iso2",
+        queryset=Country.objects.all(),
+        normalize=str.upper,
+        noun="country code (use ISO alpha-2, e.g. CN)",
+        label="Technology from",
     )
     region = django_filters.MultipleChoiceFilter(
         field_name="country__region", choices=region_choices, label="Region"
@@ -107,25 +131,51 @@ class DeploymentFilter(django_filters.FilterSet):
         max_value=MAX_YEAR,
     )
 
+    decade = django_filters.MultipleChoiceFilter(
+        method="filter_decade", choices=decade_choices, label="Decade started"
+    )
+    sort = django_filters.ChoiceFilter(
+        method="keep", choices=list(SORTS.items()), empty_label=None, label="Sort by"
+    )
+
     class Meta:
         model = Deployment
         fields = []
 
-    def search(self, queryset, name, value):
-        """Every word must appear somewhere: the entry's text, a vendor's names, or a quote."""
-        for term in value.split()[:MAX_SEARCH_TERMS]:
-            vendor_ids = Vendor.objects.filter(
-                Q(name__icontains=term) | Q(aliases__name__icontains=term)
-            ).values("pk")
-            by_vendor = Deployment.vendors.through.objects.filter(vendor__in=vendor_ids).values(
-                "deployment"
-            )
-            by_quote = Citation.objects.filter(quote__icontains=term).values("deployment")
-            queryset = queryset.filter(
-                Q(title__icontains=term)
-                | Q(locality__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(pk__in=by_vendor)
-                | Q(pk__in=by_quote)
-            )
+    def keep(self, queryset, name, value):
+        """Sorting is applied last, in filter_queryset, once every filter has run."""
         return queryset
+
+    def filter_decade(self, queryset, name, values):
+        condition = Q()
+        for value in values:
+            if value == UNKNOWN_DECADE:
+                condition |= Q(start_year__isnull=True)
+            else:
+                start = int(value)
+                condition |= Q(start_year__gte=start, start_year__lte=start + 9)
+        return queryset.filter(condition)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*self.ordering())
+
+    @property
+    def sort_key(self):
+        """The sort in effect: the reader's choice, else relevance for a search, else country."""
+        data = getattr(self.form, "cleaned_data", {})
+        sort = data.get("sort") or ("relevance" if data.get("q") else "country")
+        return "country" if sort == "relevance" and not data.get("q") else sort
+
+    def ordering(self):
+        sort = self.sort_key
+        if sort == "relevance":
+            return [F("rank").desc(), "title"]
+        if sort == "newest":
+            return [F("published_at").desc(nulls_last=True), "title"]
+        if sort == "year":
+            return [F("start_year").asc(nulls_last=True), "country__name", "title"]
+        return ["country__name", "locality", "title"]
+
+    def search(self, queryset, name, value):
+        return search.search(queryset, value)

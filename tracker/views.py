@@ -8,7 +8,8 @@ from django.http import QueryDict
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from .filters import DeploymentFilter
+from .facets import facet_counts
+from .filters import SORTS, DeploymentFilter
 from .models import (
     Citation,
     Country,
@@ -19,7 +20,6 @@ from .models import (
     Technology,
     Vendor,
 )
-from .regions import REGIONS
 
 PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED)
 
@@ -87,7 +87,8 @@ class DeploymentListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_notice"] = getattr(self, "page_notice", "")
-        context["facets"] = filter_options(self.request.GET)
+        context["facets"] = facet_counts(self.filterset)
+        context["sorts"] = SORTS
         return context
 
 
@@ -104,67 +105,6 @@ def printable_params(params):
             if value:
                 cleaned.appendlist(key, value)
     return cleaned
-
-
-def filter_options(params):
-    """The sidebar's choices, each with its count of published entries and whether it is on.
-
-    One aggregate query per facet, whatever the number of rows.
-    """
-
-    def options(queryset, value_attr, selected, normalize=str.lower):
-        chosen = {normalize(v) for v in selected}
-        return [
-            {
-                "value": getattr(obj, value_attr),
-                "label": str(obj),
-                "count": obj.deployment_count,
-                "checked": getattr(obj, value_attr) in chosen,
-            }
-            for obj in queryset
-        ]
-
-    def counted(model):
-        return model.objects.annotate(
-            deployment_count=Count("deployments", filter=PUBLISHED)
-        ).order_by("name")
-
-    regions = dict(
-        Country.objects.filter(PUBLISHED)
-        .values_list("region")
-        .annotate(n=Count("deployments", filter=PUBLISHED))
-    )
-    statuses = dict(Deployment.objects.published().values_list("status").annotate(n=Count("pk")))
-    return {
-        "country": options(
-            Country.objects.with_published_counts().filter(deployment_count__gt=0),
-            "iso2",
-            params.getlist("country"),
-            normalize=str.upper,
-        ),
-        "region": [
-            {
-                "value": name,
-                "label": name,
-                "count": regions.get(name, 0),
-                "checked": name in params.getlist("region"),
-            }
-            for name in sorted(REGIONS.values())
-        ],
-        "vendor": options(
-            counted(Vendor).filter(deployment_count__gt=0), "slug", params.getlist("vendor")
-        ),
-        "technology": options(counted(Technology), "slug", params.getlist("technology")),
-        "status": [
-            {
-                "value": value,
-                "label": label,
-                "count": statuses.get(value, 0),
-                "checked": value in params.getlist("status"),
-            }
-            for value, label in Deployment.Status.choices
-        ],
-    }
 
 
 class DeploymentDetailView(DetailView):

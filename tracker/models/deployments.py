@@ -1,5 +1,6 @@
 """Deployments (who supplied what surveillance technology where) and their citations."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import MD5
 from django.urls import reverse
@@ -95,6 +96,9 @@ class Deployment(models.Model):
     summary = models.TextField(blank=True, help_text="What the sources say, and no more.")
     state = models.CharField("publication state", max_length=12, choices=State, default=State.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Derived for search (tracker.search), refreshed by signals; never edited by hand.
+    search_document = models.TextField(blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

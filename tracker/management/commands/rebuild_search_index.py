@@ -1,0 +1,15 @@
+"""Rebuild every deployment's search document (after a bulk change that bypassed signals)."""
+
+from django.core.management.base import BaseCommand
+
+from tracker import search
+from tracker.models import Deployment
+
+
+class Command(BaseCommand):
+    help = "Rebuild the full-text search documents of all deployments."
+
+    def handle(self, **options):
+        ids = list(Deployment.objects.values_list("pk", flat=True))
+        search.refresh(ids)
+        self.stdout.write(f"Search documents rebuilt for {len(ids)} deployment(s).")
