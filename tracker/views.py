@@ -28,6 +28,18 @@ def published_deployments():
     return Deployment.objects.published().for_list()
 
 
+def involved(queryset, relation, deployments):
+    """Rows of ``queryset`` linked to these deployments, each with how many (one query).
+
+    Filtering before annotating makes the count cover only the given deployments.
+    """
+    return (
+        queryset.filter(**{f"{relation}__in": deployments})
+        .annotate(deployment_count=Count(relation, distinct=True))
+        .order_by("name")
+    )
+
+
 def findings_for_display():
     return Finding.objects.select_related("source", "attributed_to").prefetch_related("countries")
 
@@ -133,17 +145,12 @@ class CountryDetailView(DetailView):
     context_object_name = "country"
 
     def get_context_data(self, **kwargs):
-        deployments = published_deployments().filter(country=self.object)
-        vendors = (
-            Vendor.objects.filter(
-                deployments__in=Deployment.objects.published().filter(country=self.object)
-            )
-            .distinct()
-            .select_related("headquarters")
-        )
+        here = Deployment.objects.published().filter(country=self.object)
+        vendors = involved(Vendor.objects.select_related("headquarters"), "deployments", here)
         return super().get_context_data(
-            deployments=deployments,
+            deployments=published_deployments().filter(country=self.object),
             vendors=vendors,
+            technologies=involved(Technology.objects, "deployments", here),
             designations=Designation.objects.filter(vendor__in=vendors).select_related(
                 "vendor", "source"
             ),
@@ -186,8 +193,10 @@ class VendorDetailView(DetailView):
             .filter(vendors=self.object)
             .order_by("country__name", "locality", "title")
         )
+        supplied = Deployment.objects.published().filter(vendors=self.object)
         return super().get_context_data(
             deployments=deployments,
+            countries=involved(Country.objects, "deployments", supplied),
             findings=findings_for_display().filter(vendors=self.object),
             **kwargs,
         )
@@ -209,8 +218,11 @@ class TechnologyDetailView(DetailView):
     context_object_name = "technology"
 
     def get_context_data(self, **kwargs):
+        using = Deployment.objects.published().filter(technologies=self.object)
         return super().get_context_data(
             deployments=published_deployments().filter(technologies=self.object),
+            countries=involved(Country.objects, "deployments", using),
+            vendors=involved(Vendor.objects, "deployments", using),
             **kwargs,
         )
 
