@@ -11,7 +11,7 @@ WORKERS ?= 2
 STAMP_APP := $(VENV)/.installed-app
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev setup run dev test lint format check clean
+.PHONY: help install install-dev setup run dev test chromium lint check clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, load the article's data, static) and serve on http://$(HOST):$(PORT)"
@@ -47,7 +47,19 @@ run: setup
 dev: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# The browser tests drive Debian's Chromium; install it when we can (root with apt), else say so.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	  else \
+	    echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+test: install-dev chromium
 	$(BIN)/pytest
 
 lint: install-dev
