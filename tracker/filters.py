@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.text import Truncator
 
 from . import search
-from .models import Country, Deployment, Technology, Vendor
+from .models import Country, Deployment, Source, Technology, Vendor
 from .models.deployments import MAX_YEAR, MIN_YEAR
 from .regions import REGIONS
 
@@ -116,6 +116,13 @@ class DeploymentFilter(django_filters.FilterSet):
         label="Technology",
     )
     status = django_filters.MultipleChoiceFilter(choices=Deployment.Status.choices)
+    dataset = CodeFilter(
+        field_name="citations__source__slug",
+        to_field_name="slug",
+        queryset=Source.objects.filter(kind=Source.Kind.DATASET),
+        noun="dataset",
+        label="Dataset",
+    )
     start_year_min = YearFilter(
         field_name="start_year",
         lookup_expr="gte",

@@ -88,6 +88,11 @@ class Deployment(models.Model):
         null=True, blank=True, help_text="Only if a source gives it."
     )
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_note = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The source's own wording when it gives no exact year, e.g. “mid-2000s”.",
+    )
     scale = models.CharField(
         max_length=300,
         blank=True,

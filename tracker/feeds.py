@@ -1,0 +1,125 @@
+"""Atom feeds of newly published deployments: all of them, per country and per vendor.
+
+Each feed lists the 50 most recently published entries, newest first. An entry's id is its
+permalink, its summary the entry's summary followed by the first quoted source, its
+``published`` date when it was published and its ``updated`` date when it last changed. The
+feed's own id is its URL. Drafts never appear.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+
+from .exports import LICENCE, SITE_NAME
+from .models import Citation, Country, Deployment, Vendor
+
+FEED_LENGTH = 50
+
+
+class TrackerAtomFeed(Atom1Feed):
+    """Atom whose feed id is the feed's own URL (Django's default is the page it links to)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed["id"] = self.feed["feed_url"] or self.feed["id"]
+
+
+class DeploymentFeed(Feed):
+    """What every deployment feed shares; subclasses choose the deployments and the titles."""
+
+    feed_type = TrackerAtomFeed
+    author_name = SITE_NAME
+    feed_copyright = (
+        f"Data: {SITE_NAME}, {LICENCE}. Quotations remain the property of their publishers."
+    )
+
+    def deployments(self, obj):
+        raise NotImplementedError
+
+    def items(self, obj):
+        return (
+            self.deployments(obj)
+            .published()
+            .select_related("country")
+            .defer("search_document", "search_vector")
+            .prefetch_related(
+                "technologies",
+                Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            )
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        # Atom titles are text: Django's default escapes them once more for RSS's sake.
+        return item.title
+
+    def item_description(self, item):
+        """The summary, then the first source's exact words and where they come from (HTML)."""
+        parts = [format_html("<p>{}</p>", item.summary)] if item.summary else []
+        citation = next(iter(item.citations.all()), None)
+        if citation and citation.quote:
+            parts.append(
+                format_html(
+                    "<blockquote><p>{}</p></blockquote><p>— {}</p>",
+                    citation.quote,
+                    citation.source.title,
+                )
+            )
+        return format_html_join("", "{}", ((part,) for part in parts)) or item.title
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.country.name, *(technology.name for technology in item.technologies.all())]
+
+
+class LatestDeploymentsFeed(DeploymentFeed):
+    title = f"{SITE_NAME}: newly published deployments"
+    subtitle = "Where surveillance technology has been exported, by whom, and the sources' words."
+
+    def link(self):
+        return reverse("deployment-list") + "?sort=newest"
+
+    def deployments(self, obj):
+        return Deployment.objects.all()
+
+
+class CountryDeploymentsFeed(DeploymentFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Country, slug=slug)
+
+    def title(self, country):
+        return f"{SITE_NAME}: deployments in {country.name}"
+
+    def subtitle(self, country):
+        return f"Surveillance technology deployments newly recorded in {country.name}."
+
+    def link(self, country):
+        return country.get_absolute_url()
+
+    def deployments(self, country):
+        return Deployment.objects.filter(country=country)
+
+
+class VendorDeploymentsFeed(DeploymentFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Vendor, slug=slug)
+
+    def title(self, vendor):
+        return f"{SITE_NAME}: deployments supplied by {vendor.name}"
+
+    def subtitle(self, vendor):
+        return f"Deployments of surveillance technology newly attributed to {vendor.name}."
+
+    def link(self, vendor):
+        return vendor.get_absolute_url()
+
+    def deployments(self, vendor):
+        return Deployment.objects.filter(vendors=vendor)
