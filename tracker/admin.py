@@ -1,6 +1,7 @@
 """The editors' tool. Every model is here, with autocomplete wherever a list would be long."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from .models import (
@@ -18,6 +19,9 @@ from .models import (
 admin.site.site_header = "Surveillance Export Tracker: editors"
 admin.site.site_title = "Tracker admin"
 admin.site.index_title = "Content"
+
+# Links editors type without a scheme ("example.org/report") are taken as https.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Country)
@@ -48,6 +52,7 @@ class VendorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["headquarters"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VendorAliasInline, DesignationInline]
+    formfield_overrides = HTTPS_URLS
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_deployments=Count("deployments"))
@@ -79,6 +84,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "publisher", "authors", "url"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
+    formfield_overrides = HTTPS_URLS
 
 
 class CitationInline(admin.StackedInline):

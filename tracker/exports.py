@@ -46,7 +46,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
+from django_filters import MultipleChoiceFilter
 
+from .filters import DeploymentFilter
 from .models import Citation, Deployment
 
 FORMAT_PARAM = "format"
@@ -337,6 +339,13 @@ COLUMNS = [
         lambda d, request: d.end_year,
     ),
     Field(
+        "year_note",
+        "string",
+        "The source's own wording when it gives no exact year, e.g. “mid-2000s”; empty otherwise.",
+        "",
+        lambda d, request: d.year_note,
+    ),
+    Field(
         "scale",
         "string",
         "The size of the deployment as the source states it (with a translation in brackets "
@@ -470,10 +479,8 @@ def _csv_lines(rows: Iterable[dict]) -> Iterator[str]:
 
 def _json_chunks(rows: Iterable[dict], meta: dict) -> Iterator[str]:
     """{"…meta…", "results": [rows], "count": N}: count last, so it is exactly what was sent."""
-    head = ", ".join(
-        f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()
-    )
-    yield "{" + head + (", " if head else "") + '"results": ['
+    fields = [f"{json.dumps(key)}: {json.dumps(meta[key], ensure_ascii=False)}" for key in meta]
+    yield "{" + "".join(field + ", " for field in fields) + '"results": ['
     count = 0
     for row in rows:
         yield ("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False)
@@ -588,9 +595,10 @@ def requested_format(request):
 def unknown_format_response():
     """400, naming the allowed values and never echoing what was sent."""
     allowed = ", ".join(FORMATS)
+    example = f"{reverse('deployment-list')}?country=FR&{FORMAT_PARAM}=csv"
     message = (
         f"Unknown format. The “{FORMAT_PARAM}” parameter accepts one of: {allowed}. "
-        f"For example: /deployments/?country=FR&{FORMAT_PARAM}=csv"
+        f"For example: {example}"
     )
     if path := _reverse_or_none("data"):
         message += f"\nThe CSV and JSON fields are described at {path}"
@@ -696,6 +704,14 @@ class DataView(TemplateView):
         single = _reverse_or_none("deployment-json", slug)
         latest_feed = _reverse_or_none("feed-latest")
         example_json, example_csv = example_row()
+        filters = [
+            (
+                name,
+                declared.label or name.replace("_", " ").capitalize(),
+                isinstance(declared, MultipleChoiceFilter),
+            )
+            for name, declared in DeploymentFilter.base_filters.items()
+        ]
         feeds = [
             ("Every newly published deployment", latest_feed),
             ("Deployments in one country, e.g. France", _reverse_or_none("feed-country", "france")),
@@ -706,6 +722,7 @@ class DataView(TemplateView):
         ]
         return super().get_context_data(
             columns=COLUMNS,
+            filters=filters,
             citation_fields=CITATION_FIELDS,
             separator=SEPARATOR,
             formats=FORMATS,

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from .exports import LICENCE, SITE_NAME
 from .models import Citation, Country, Deployment, Vendor
@@ -68,7 +68,7 @@ class DeploymentFeed(Feed):
                     citation.source.title,
                 )
             )
-        return format_html_join("", "{}", ((part,) for part in parts)) or item.title
+        return format_html_join("", "{}", ((part,) for part in parts)) or escape(item.title)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -69,13 +69,13 @@ def secret_key():
         ) from None
 
 
-def database():
+def database(conn_max_age):
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "tracker.sqlite3"}
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60))
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age)
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be understood: {exc}") from None
     if not config.get("ENGINE") or not config.get("NAME"):
@@ -132,7 +132,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database()}
+DATABASES = {"default": database(conn_max_age=env_int("CONN_MAX_AGE", 60))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

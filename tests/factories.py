@@ -1,0 +1,120 @@
+"""Small factories for unit tests. Countries come from the migration, never from a factory."""
+
+import factory
+from django.utils import timezone
+
+from tracker.models import (
+    Citation,
+    Country,
+    Deployment,
+    Designation,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+)
+
+
+def country(iso2):
+    return Country.objects.get(iso2=iso2)
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vendor
+
+    name = factory.Sequence(lambda n: f"Vendor {n}")
+    slug = factory.Sequence(lambda n: f"vendor-{n}")
+    headquarters = factory.LazyFunction(lambda: country("CN"))
+
+
+class VendorAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorAlias
+
+    vendor = factory.SubFactory(VendorFactory)
+    name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class TechnologyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Technology
+
+    name = factory.Sequence(lambda n: f"Technology {n}")
+    slug = factory.Sequence(lambda n: f"technology-{n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    publisher = "Example Press"
+    url = factory.Sequence(lambda n: f"https://news.example.org/report-{n}")
+    language = "en"
+
+
+class DeploymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deployment
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Deployment {n}")
+    slug = factory.Sequence(lambda n: f"deployment-{n}")
+    country = factory.LazyFunction(lambda: country("RS"))
+    state = Deployment.State.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def vendors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.vendors.set(extracted)
+
+    @factory.post_generation
+    def technologies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.technologies.set(extracted)
+
+    @factory.post_generation
+    def origin_countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.origin_countries.set(extracted)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    deployment = factory.SubFactory(DeploymentFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = factory.Sequence(lambda n: f"The exact words of claim {n}.")
+
+
+class DesignationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Designation
+
+    vendor = factory.SubFactory(VendorFactory)
+    authority = "United States government"
+    list_name = factory.Sequence(lambda n: f"Restriction list {n}")
+    source = factory.SubFactory(SourceFactory)
+    quote = "Placed on the list."
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    slug = factory.Sequence(lambda n: f"finding-{n}")
+    statement = factory.Sequence(lambda n: f"Finding number {n}.")
+    source = factory.SubFactory(SourceFactory)
+    quote = "The words of the finding."
+
+
+def published_deployment(**kwargs):
+    """A published deployment with one cited source, as readers would see it."""
+    deployment = DeploymentFactory(**kwargs)
+    CitationFactory(deployment=deployment)
+    return deployment

@@ -1,0 +1,190 @@
+"""The deployment list: each filter narrows alone and combined, the URL keeps the state."""
+
+import pytest
+
+from tests.factories import (
+    DeploymentFactory,
+    TechnologyFactory,
+    VendorAliasFactory,
+    VendorFactory,
+    country,
+    published_deployment,
+)
+from tracker.models import Deployment
+
+pytestmark = pytest.mark.django_db
+URL = "/deployments/"
+
+
+def listed(client, query=""):
+    response = client.get(URL + query)
+    assert response.status_code == 200, response.content[:500]
+    return {d.slug for d in response.context["deployments"]}
+
+
+@pytest.fixture
+def world():
+    huawei = VendorFactory(name="Huawei", slug="huawei")
+    hikvision = VendorFactory(name="Hikvision", slug="hikvision")
+    VendorAliasFactory(vendor=hikvision, name="Hikvsion")
+    face = TechnologyFactory(name="Face matching", slug="face-matching")
+    cctv = TechnologyFactory(name="Camera networks", slug="camera-networks")
+    published_deployment(
+        slug="belgrade",
+        title="Belgrade Safe City",
+        country=country("RS"),
+        locality="Belgrade",
+        vendors=[huawei],
+        technologies=[face, cctv],
+        origin_countries=[country("CN")],
+        status=Deployment.Status.DEPLOYING,
+        start_year=2019,
+    )
+    published_deployment(
+        slug="boston",
+        title="State police cameras",
+        country=country("US"),
+        locality="Massachusetts",
+        vendors=[hikvision],
+        technologies=[cctv],
+        status=Deployment.Status.ACTIVE,
+        start_year=2012,
+        summary="Used by the police for years.",
+    )
+    published_deployment(
+        slug="nairobi",
+        title="Nairobi safe city",
+        country=country("KE"),
+        vendors=[huawei],
+        technologies=[cctv],
+        status=Deployment.Status.ACTIVE,
+    )
+    DeploymentFactory(
+        slug="draft-in-serbia",
+        country=country("RS"),
+        state=Deployment.State.DRAFT,
+        published_at=None,
+    )
+
+
+@pytest.mark.usefixtures("world")
+class TestFilters:
+    def test_with_no_filter_it_lists_every_published_deployment(self, client):
+        assert listed(client) == {"belgrade", "boston", "nairobi"}
+
+    def test_it_filters_by_country_code_in_any_case(self, client):
+        assert listed(client, "?country=RS") == {"belgrade"}
+        assert listed(client, "?country=rs") == {"belgrade"}
+
+    def test_repeating_a_country_lists_either(self, client):
+        assert listed(client, "?country=RS&country=us") == {"belgrade", "boston"}
+
+    def test_it_filters_by_region(self, client):
+        assert listed(client, "?region=Europe") == {"belgrade"}
+        assert listed(client, "?region=Africa&region=Americas") == {"nairobi", "boston"}
+
+    def test_it_filters_by_vendor(self, client):
+        assert listed(client, "?vendor=huawei") == {"belgrade", "nairobi"}
+
+    def test_it_filters_by_technology(self, client):
+        assert listed(client, "?technology=face-matching") == {"belgrade"}
+
+    def test_it_filters_by_origin_country(self, client):
+        assert listed(client, "?origin=cn") == {"belgrade"}
+
+    def test_it_filters_by_status(self, client):
+        assert listed(client, "?status=active") == {"boston", "nairobi"}
+
+    def test_it_filters_by_start_year_range(self, client):
+        assert listed(client, "?start_year_min=2015") == {"belgrade"}
+        assert listed(client, "?start_year_max=2015") == {"boston"}
+        assert listed(client, "?start_year_min=2010&start_year_max=2020") == {
+            "belgrade",
+            "boston",
+        }
+
+    def test_it_filters_by_decade_including_unknown_years(self, client):
+        assert listed(client, "?decade=2010") == {"belgrade", "boston"}
+        assert listed(client, "?decade=unknown") == {"nairobi"}
+
+    def test_filters_combine(self, client):
+        assert listed(client, "?vendor=huawei&country=KE") == {"nairobi"}
+        assert listed(client, "?vendor=huawei&technology=face-matching&status=active") == set()
+        assert listed(client, "?region=Europe&vendor=hikvision") == set()
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("Belgrade", {"belgrade"}),  # title
+            ("massachusetts", {"boston"}),  # locality
+            ("police for years", {"boston"}),  # summary
+            ("hikvision", {"boston"}),  # vendor name
+            ("Hikvsion", {"boston"}),  # vendor alias
+            ("claim", {"belgrade", "boston", "nairobi"}),  # citation quote
+            ("safe city", {"belgrade", "nairobi"}),
+            ("nothing-like-this", set()),
+        ],
+    )
+    def test_the_text_query_searches_entries_vendors_aliases_and_quotes(
+        self, client, query, expected
+    ):
+        assert listed(client, "?q=" + query) == expected
+
+    def test_the_result_count_is_shown(self, client):
+        response = client.get(URL + "?vendor=huawei")
+        assert "2 deployments" in response.content.decode()
+
+    def test_drafts_never_appear(self, client):
+        assert "draft-in-serbia" not in listed(client, "?country=RS")
+        assert "draft-in-serbia" not in listed(client, "?q=Deployment")
+
+    def test_facets_count_what_each_option_would_give(self, client):
+        response = client.get(URL + "?vendor=huawei")
+        facets = {facet["param"]: facet for facet in response.context["facets"]}
+        countries = {o["value"]: o["count"] for o in facets["country"]["options"]}
+        assert countries == {"RS": 1, "KE": 1}
+        # Within the vendor facet, the other vendor is offered with what it would add.
+        vendors = {o["value"]: (o["count"], o["checked"]) for o in facets["vendor"]["options"]}
+        assert vendors == {"huawei": (2, True), "hikvision": (1, False)}
+
+    def test_it_sorts_by_newest_country_and_year(self, client):
+        def order(query):
+            response = client.get(URL + query)
+            return [d.slug for d in response.context["deployments"]]
+
+        assert order("?sort=year") == ["boston", "belgrade", "nairobi"]
+        assert order("?sort=country") == ["nairobi", "belgrade", "boston"]
+        assert order("?sort=newest")[0] == "nairobi"
+
+
+def test_the_article_lists_belgrade_by_huawei_for_serbia_and_nothing_from_the_us(client, article):
+    response = client.get(URL + "?country=RS")
+    deployments = list(response.context["deployments"])
+    assert [d.slug for d in deployments] == ["belgrade-huawei-safe-city"]
+    assert [v.slug for v in deployments[0].vendors.all()] == ["huawei"]
+    assert all(d.country.iso2 != "US" for d in deployments)
+    assert "Huawei" in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client, settings):
+    settings.TRACKER_PAGE_SIZE = 2
+    for n in range(5):
+        published_deployment(slug=f"rs-{n}", country=country("RS"))
+    published_deployment(slug="elsewhere", country=country("FR"))
+    response = client.get(URL + "?country=RS")
+    body = response.content.decode()
+    assert "5 deployments" in body
+    assert 'href="?country=RS&amp;page=2"' in body
+    second = client.get(URL + "?country=RS&page=2")
+    assert len(second.context["deployments"]) == 2
+    assert all(d.country.iso2 == "RS" for d in second.context["deployments"])
+
+
+def test_a_page_past_the_end_shows_the_last_page_with_a_notice(client, settings):
+    settings.TRACKER_PAGE_SIZE = 2
+    for n in range(3):
+        published_deployment(slug=f"d-{n}")
+    response = client.get(URL + "?page=99")
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert "There is no page “99”; showing page 2." in response.content.decode()

@@ -1,0 +1,154 @@
+"""Rules the database holds, and the small behaviours each model carries."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests.factories import (
+    CitationFactory,
+    DeploymentFactory,
+    DesignationFactory,
+    FindingFactory,
+    SourceFactory,
+    TechnologyFactory,
+    VendorAliasFactory,
+    VendorFactory,
+    published_deployment,
+)
+from tracker.models import Citation, Deployment, Source, Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def violates_a_rule(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+    return True
+
+
+def test_an_end_year_before_the_start_year_is_refused():
+    assert violates_a_rule(lambda: DeploymentFactory(start_year=2020, end_year=2019))
+
+
+@pytest.mark.parametrize("field", ["start_year", "end_year"])
+@pytest.mark.parametrize("year", [1800, 2200])
+def test_implausible_years_are_refused(field, year):
+    assert violates_a_rule(lambda: DeploymentFactory(**{field: year}))
+
+
+def test_a_plausible_range_is_kept():
+    deployment = DeploymentFactory(start_year=2015, end_year=2019)
+    assert deployment.years_display == "2015–2019"
+
+
+def test_a_citation_needs_a_quote_or_a_locator():
+    deployment = DeploymentFactory()
+    assert violates_a_rule(lambda: CitationFactory(deployment=deployment, quote="", locator=""))
+    assert CitationFactory(deployment=deployment, quote="", locator="p. 4").pk
+
+
+def test_the_same_citation_cannot_be_recorded_twice_on_one_deployment():
+    citation = CitationFactory(quote="The same words.")
+    assert violates_a_rule(
+        lambda: Citation.objects.create(
+            deployment=citation.deployment, source=citation.source, quote="The same words."
+        )
+    )
+
+
+def test_the_same_source_can_back_a_deployment_with_two_different_passages():
+    citation = CitationFactory(quote="First passage.")
+    CitationFactory(deployment=citation.deployment, source=citation.source, quote="Second.")
+    assert citation.deployment.citations.count() == 2
+
+
+def test_designations_and_findings_also_need_a_quote_or_a_locator():
+    assert violates_a_rule(lambda: DesignationFactory(quote="", locator=""))
+    assert violates_a_rule(lambda: FindingFactory(quote="", locator=""))
+
+
+def test_slugs_are_unique():
+    DeploymentFactory(slug="same")
+    assert violates_a_rule(lambda: DeploymentFactory(slug="same"))
+
+
+def test_vendor_names_differing_only_in_case_are_one_vendor():
+    VendorFactory(name="Hikvision")
+    assert violates_a_rule(lambda: VendorFactory(name="HIKVISION"))
+
+
+def test_an_alias_points_at_one_vendor_whatever_its_case():
+    VendorAliasFactory(name="Hikvsion")
+    assert violates_a_rule(lambda: VendorAliasFactory(name="hikvsion"))
+
+
+def test_sources_without_a_url_can_coexist_but_a_url_is_recorded_once():
+    SourceFactory(url="")
+    SourceFactory(url=None)
+    assert Source.objects.filter(url__isnull=True).count() == 2
+    SourceFactory(url="https://example.org/a")
+    assert violates_a_rule(lambda: SourceFactory(url="https://example.org/a"))
+
+
+def test_published_returns_only_what_readers_may_see():
+    shown = published_deployment()
+    DeploymentFactory(state=Deployment.State.DRAFT, published_at=None)
+    assert list(Deployment.objects.published()) == [shown]
+
+
+def test_publishing_stamps_the_publication_time():
+    draft = DeploymentFactory(state=Deployment.State.DRAFT, published_at=None)
+    assert draft.published_at is None
+    draft.state = Deployment.State.PUBLISHED
+    draft.save()
+    assert draft.published_at is not None
+
+
+def test_a_published_deployment_must_have_a_publication_time():
+    deployment = DeploymentFactory()
+    assert violates_a_rule(
+        lambda: Deployment.objects.filter(pk=deployment.pk).update(published_at=None)
+    )
+
+
+def test_every_model_names_itself_and_has_a_page(client):
+    deployment = published_deployment(title="Cameras in Novi Sad")
+    vendor = VendorFactory(name="Acme Vision")
+    deployment.vendors.add(vendor)
+    technology = TechnologyFactory(name="Gait recognition")
+    deployment.technologies.add(technology)
+    citation = deployment.citations.get()
+    designation = DesignationFactory(vendor=vendor)
+    finding = FindingFactory(statement="Forty cities bought cameras.")
+    alias = VendorAliasFactory(vendor=vendor, name="Akme")
+
+    assert str(deployment) == "Cameras in Novi Sad"
+    assert str(vendor) == "Acme Vision"
+    assert str(technology) == "Gait recognition"
+    assert str(deployment.country) == "Serbia"
+    assert str(alias) == "Akme"
+    assert str(citation.source) in str(citation)
+    assert "Acme Vision" in str(designation)
+    assert str(finding) == "Forty cities bought cameras."
+    for obj in [deployment, vendor, technology, deployment.country, citation.source]:
+        assert client.get(obj.get_absolute_url()).status_code == 200, obj
+    for obj in [citation, designation, finding, alias]:
+        path = obj.get_absolute_url().split("#")[0]
+        assert client.get(path).status_code == 200, obj
+
+
+def test_deleting_a_deployment_removes_its_citations_but_not_its_sources():
+    deployment = published_deployment()
+    source = deployment.citations.get().source
+    deployment.delete()
+    assert not Citation.objects.exists()
+    assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_source_cited_somewhere_cannot_be_deleted():
+    citation = CitationFactory()
+    assert violates_a_rule(lambda: Source.objects.filter(pk=citation.source_id).delete())
+
+
+def test_vendor_lookup_by_natural_key():
+    vendor = VendorFactory(slug="acme")
+    assert Vendor.objects.get_by_natural_key("acme") == vendor
