@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import views
+from . import exports, feeds, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("deployments/", views.DeploymentListView.as_view(), name="deployment-list"),
+    path(
+        "deployments/<slug:slug>.json",
+        exports.DeploymentJSONView.as_view(),
+        name="deployment-json",
+    ),
     path(
         "deployments/<slug:slug>/",
         views.DeploymentDetailView.as_view(),
@@ -25,5 +30,9 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("findings/", views.FindingListView.as_view(), name="finding-list"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("data/", exports.DataView.as_view(), name="data"),
+    path("feeds/latest.atom", feeds.LatestDeploymentsFeed(), name="feed-latest"),
+    path("feeds/countries/<slug:slug>.atom", feeds.CountryDeploymentsFeed(), name="feed-country"),
+    path("feeds/vendors/<slug:slug>.atom", feeds.VendorDeploymentsFeed(), name="feed-vendor"),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from . import exports
 from .facets import facet_counts
 from .filters import SORTS, DeploymentFilter
 from .models import (
@@ -64,7 +65,7 @@ class HomeView(TemplateView):
         )
 
 
-class DeploymentListView(FilterView):
+class DeploymentListView(exports.ListExportMixin, FilterView):
     filterset_class = DeploymentFilter
     template_name = "tracker/deployment_list.html"
     context_object_name = "deployments"
@@ -119,7 +120,7 @@ def printable_params(params):
     return cleaned
 
 
-class DeploymentDetailView(DetailView):
+class DeploymentDetailView(exports.DetailExportMixin, DetailView):
     template_name = "tracker/deployment_detail.html"
     context_object_name = "deployment"
 

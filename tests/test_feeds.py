@@ -1,0 +1,223 @@
+"""Atom feeds of newly published deployments: all, per country, per vendor."""
+
+import html
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tracker.models import Citation, Country, Deployment, Source
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+FRENCH = {"france-hikvision-dahua", "france-pass-sanitaire"}
+DAHUA = {"france-hikvision-dahua", "xinjiang-uyghur-repression-hikvision-dahua-uniview"}
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def article(article):
+    """The article's entries, published one day apart in fixture order (the last is newest)."""
+    for days, deployment in enumerate(Deployment.objects.order_by("pk")):
+        Deployment.objects.filter(pk=deployment.pk).update(
+            published_at=START + timedelta(days=days)
+        )
+
+
+@pytest.fixture
+def draft(article):
+    return Deployment.objects.create(
+        title="Unpublished French entry",
+        slug="france-draft",
+        country=Country.objects.get(iso2="FR"),
+    )
+
+
+def parse(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    return ET.fromstring(response.content)
+
+
+def one(element, tag):
+    found = element.findall(f"{ATOM}{tag}")
+    assert len(found) == 1, f"<{element.tag}> must have exactly one <{tag}>, has {len(found)}"
+    return found[0]
+
+
+def rfc3339(text):
+    value = datetime.fromisoformat(text)
+    assert value.tzinfo is not None, f"{text} has no time zone"
+    return value
+
+
+def link(element, rel):
+    links = [el for el in element.findall(f"{ATOM}link") if el.get("rel", "alternate") == rel]
+    assert len(links) == 1, f"<{element.tag}> must have one link rel={rel}"
+    return links[0].get("href")
+
+
+def assert_valid_atom(feed):
+    """The elements RFC 4287 requires (section 4.1), and the ones it recommends that we promise."""
+    assert feed.tag == f"{ATOM}feed"
+    assert one(feed, "id").text.startswith("http://testserver/")
+    assert one(feed, "title").text
+    rfc3339(one(feed, "updated").text)
+    assert link(feed, "self").startswith("http://testserver/feeds/")
+    assert link(feed, "alternate").startswith("http://testserver/")
+    entries = feed.findall(f"{ATOM}entry")
+    feed_author = feed.findall(f"{ATOM}author")
+    for entry in entries:
+        assert one(entry, "id").text.startswith("http://testserver/deployments/")
+        assert one(entry, "title").text
+        rfc3339(one(entry, "updated").text)
+        rfc3339(one(entry, "published").text)
+        assert link(entry, "alternate").startswith("http://testserver/deployments/")
+        # No <content>, so the alternate link and a summary are what a reader gets.
+        assert not entry.findall(f"{ATOM}content")
+        assert one(entry, "summary").get("type") == "html"
+        assert feed_author or entry.findall(f"{ATOM}author"), "every entry needs an author"
+    if feed_author:
+        assert one(feed_author[0], "name").text == "Surveillance Export Tracker"
+    ids = [one(entry, "id").text for entry in entries]
+    assert len(ids) == len(set(ids)), "entry ids are unique"
+    return entries
+
+
+def slugs(entries):
+    return [link(entry, "alternate").rstrip("/").rsplit("/", 1)[1] for entry in entries]
+
+
+def test_the_latest_feed_is_valid_atom_with_the_newest_entries_first(client, article):
+    feed = parse(client.get("/feeds/latest.atom"))
+
+    entries = assert_valid_atom(feed)
+    expected = list(
+        Deployment.objects.published().order_by("-published_at").values_list("slug", flat=True)
+    )
+    assert slugs(entries) == expected
+    published = [rfc3339(one(entry, "published").text) for entry in entries]
+    assert published == sorted(published, reverse=True)
+    assert one(feed, "id").text == "http://testserver/feeds/latest.atom"
+    assert rfc3339(one(feed, "updated").text) >= published[0]
+
+
+def test_an_entry_is_dated_by_publication_and_last_change(client, article):
+    deployment = Deployment.objects.get(slug="belgrade-huawei-safe-city")
+    changed = START + timedelta(days=100)
+    Deployment.objects.filter(pk=deployment.pk).update(updated_at=changed)
+
+    entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
+
+    (entry,) = [e for e in entries if slugs([e]) == ["belgrade-huawei-safe-city"]]
+    assert rfc3339(one(entry, "published").text) == deployment.published_at
+    assert rfc3339(one(entry, "updated").text) == changed
+    assert one(entry, "id").text == "http://testserver/deployments/belgrade-huawei-safe-city/"
+
+
+def test_an_entry_summary_is_the_summary_then_the_first_quote(client, article):
+    entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
+
+    (entry,) = [e for e in entries if slugs([e]) == ["belgrade-huawei-safe-city"]]
+    deployment = Deployment.objects.get(slug="belgrade-huawei-safe-city")
+    first, second = Citation.objects.filter(deployment=deployment).order_by("pk")
+    summary = html.unescape(one(entry, "summary").text)
+    assert summary.startswith(f"<p>{deployment.summary}</p>")
+    assert f"<blockquote><p>{first.quote}</p></blockquote>" in summary
+    assert first.source.title in summary
+    assert second.quote not in summary
+
+
+def test_titles_and_summaries_with_markup_are_shown_as_written(client, article):
+    Deployment.objects.create(
+        title="Cameras & <sensors> “quoted”",
+        slug="markup",
+        country=Country.objects.get(iso2="FR"),
+        summary="Less < more & <b>not bold</b>",
+        state=Deployment.State.PUBLISHED,
+    )
+
+    entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
+
+    (entry,) = [e for e in entries if slugs([e]) == ["markup"]]
+    assert one(entry, "title").text == "Cameras & <sensors> “quoted”"
+    # The summary is HTML: the text's own "<b>" is escaped, so readers show it, not apply it.
+    assert "<b>" not in one(entry, "summary").text
+    assert html.unescape(one(entry, "summary").text) == "<p>Less < more & <b>not bold</b></p>"
+
+
+def test_drafts_are_not_in_any_feed(client, draft):
+    for url in ["/feeds/latest.atom", "/feeds/countries/france.atom"]:
+        entries = parse(client.get(url)).findall(f"{ATOM}entry")
+        assert "france-draft" not in slugs(entries)
+
+
+def test_the_country_feed_lists_only_that_countrys_entries(client, article):
+    feed = parse(client.get("/feeds/countries/france.atom"))
+
+    entries = assert_valid_atom(feed)
+    assert set(slugs(entries)) == FRENCH
+    assert "France" in one(feed, "title").text
+    assert link(feed, "alternate") == "http://testserver/countries/france/"
+    assert one(feed, "id").text == "http://testserver/feeds/countries/france.atom"
+
+
+def test_the_vendor_feed_lists_only_that_vendors_entries(client, article):
+    feed = parse(client.get("/feeds/vendors/dahua.atom"))
+
+    entries = assert_valid_atom(feed)
+    assert set(slugs(entries)) == DAHUA
+    assert "Dahua" in one(feed, "title").text
+    assert link(feed, "alternate") == "http://testserver/vendors/dahua/"
+
+
+def test_a_country_without_entries_has_a_valid_empty_feed(client, article):
+    feed = parse(client.get("/feeds/countries/iceland.atom"))
+
+    assert assert_valid_atom(feed) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/feeds/countries/atlantis.atom", "/feeds/vendors/acme.atom", "/feeds/countries/FR.atom"],
+)
+def test_an_unknown_country_or_vendor_feed_is_not_found(client, article, url):
+    assert client.get(url).status_code == 404
+
+
+def add_entries(count, start=0):
+    serbia = Country.objects.get(iso2="RS")
+    source = Source.objects.get(slug="qg-2021-08-28-surveillance-export")
+    for number in range(start, start + count):
+        deployment = Deployment.objects.create(
+            title=f"Entry {number}",
+            slug=f"entry-{number}",
+            country=serbia,
+            summary=f"Summary {number}",
+            state=Deployment.State.PUBLISHED,
+        )
+        Citation.objects.create(deployment=deployment, source=source, quote=f"Quote {number}")
+
+
+def test_a_feed_holds_the_50_newest_entries(client, article):
+    add_entries(55)
+
+    entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
+
+    assert len(entries) == 50
+    assert slugs(entries)[0] == "entry-54"
+    assert "belgrade-huawei-safe-city" not in slugs(entries)
+
+
+def test_a_feed_costs_the_same_queries_for_5_entries_as_for_50(client, article):
+    Deployment.objects.all().delete()
+    add_entries(5)
+    with CaptureQueriesContext(connection) as few:
+        parse(client.get("/feeds/countries/serbia.atom"))
+    add_entries(45, start=5)
+    with CaptureQueriesContext(connection) as many:
+        entries = parse(client.get("/feeds/countries/serbia.atom")).findall(f"{ATOM}entry")
+
+    assert len(entries) == 50
+    assert len(many) == len(few)
