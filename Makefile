@@ -11,7 +11,7 @@ WORKERS ?= 2
 STAMP_APP := $(VENV)/.installed-app
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev setup run dev test chromium lint check clean
+.PHONY: help install install-dev setup run dev test chromium lint check map clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, load the article's data, static) and serve on http://$(HOST):$(PORT)"
@@ -69,6 +69,12 @@ lint: install-dev
 check: install-dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Rebuild the map's shapes (static/map/world.svg, tracker/data/world_shapes.json) from Natural
+# Earth 1:50m as packaged by world-atlas on the npm registry. Only needed to change the map.
+map: install
+	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent world-atlas@2 >/dev/null && tar xzf world-atlas-2.*.tgz) \
+	  && $(BIN)/python manage.py build_world_shapes $$tmp/package/countries-50m.json; rm -rf $$tmp
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

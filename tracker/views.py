@@ -5,12 +5,16 @@ import unicodedata
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from . import exports
+from .charts import Timeline, year_counts
 from .facets import facet_counts
 from .filters import SORTS, DeploymentFilter
+from .maps import country_counts, world_map
 from .models import (
     Citation,
     Country,
@@ -27,6 +31,11 @@ PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED)
 
 def published_deployments():
     return Deployment.objects.published().for_list()
+
+
+def list_link(**params):
+    """A link to the deployment list filtered by ``params``."""
+    return reverse("deployment-list") + "?" + urlencode(params)
 
 
 def involved(queryset, relation, deployments):
@@ -60,6 +69,12 @@ class HomeView(TemplateView):
                 .count(),
             },
             latest=published_deployments().order_by("-published_at", "title")[:6],
+            map=world_map(
+                country_counts(published),
+                lambda c: list_link(country=c.iso2),
+                title="Published deployments per country",
+            ),
+            timeline=Timeline(year_counts(published)),
             findings=findings_for_display()[:4],
             **kwargs,
         )
@@ -102,7 +117,20 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         context["page_notice"] = getattr(self, "page_notice", "")
         context["facets"] = facet_counts(self.filterset)
         context["sorts"] = SORTS
+        context["map"] = world_map(
+            country_counts(self.object_list),
+            self.narrowed_to_country,
+            title="Deployments matching these filters, per country",
+        )
         return context
+
+    def narrowed_to_country(self, country_count):
+        """The current filters with the country set to this one: the map's link."""
+        params = self.filterset.data.copy()
+        params.setlist("country", [country_count.iso2])
+        for key in ("page", "format"):
+            params.pop(key, None)
+        return "?" + params.urlencode()
 
 
 def printable_params(params):
@@ -150,6 +178,13 @@ class CountryDetailView(DetailView):
         vendors = involved(Vendor.objects.select_related("headquarters"), "deployments", here)
         return super().get_context_data(
             deployments=published_deployments().filter(country=self.object),
+            map=world_map(
+                country_counts(Deployment.objects.published()),
+                lambda c: reverse("country-detail", args=[c.slug]),
+                highlight=self.object.iso2,
+                title=f"{self.object.name} among all countries with deployments",
+            ),
+            timeline=Timeline(year_counts(here)),
             vendors=vendors,
             technologies=involved(Technology.objects, "deployments", here),
             designations=Designation.objects.filter(vendor__in=vendors).select_related(
@@ -197,6 +232,12 @@ class VendorDetailView(DetailView):
         supplied = Deployment.objects.published().filter(vendors=self.object)
         return super().get_context_data(
             deployments=deployments,
+            map=world_map(
+                country_counts(supplied),
+                lambda c: list_link(vendor=self.object.slug, country=c.iso2),
+                title=f"Where {self.object.name} has supplied",
+            ),
+            timeline=Timeline(year_counts(supplied)),
             countries=involved(Country.objects, "deployments", supplied),
             findings=findings_for_display().filter(vendors=self.object),
             **kwargs,
