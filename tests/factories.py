@@ -1,7 +1,6 @@
 """Small factories for unit tests. Countries come from the migration, never from a factory."""
 
 import factory
-from django.utils import timezone
 
 from tracker.models import (
     Citation,
@@ -65,7 +64,20 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"deployment-{n}")
     country = factory.LazyFunction(lambda: country("RS"))
     state = Deployment.State.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Published entries are created as readers get them: cited first, then published."""
+        state = kwargs.pop("state")
+        cited = kwargs.pop("cited", True)
+        deployment = model_class(*args, state=Deployment.State.DRAFT, **kwargs)
+        deployment.save()
+        if cited:
+            CitationFactory(deployment=deployment)
+        if state != Deployment.State.DRAFT:
+            deployment.state = state
+            deployment.save()
+        return deployment
 
     @factory.post_generation
     def vendors(self, create, extracted, **kwargs):
@@ -87,7 +99,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Citation
 
-    deployment = factory.SubFactory(DeploymentFactory)
+    deployment = factory.SubFactory(DeploymentFactory, state=Deployment.State.DRAFT, cited=False)
     source = factory.SubFactory(SourceFactory)
     quote = factory.Sequence(lambda n: f"The exact words of claim {n}.")
 
@@ -115,6 +127,12 @@ class FindingFactory(factory.django.DjangoModelFactory):
 
 def published_deployment(**kwargs):
     """A published deployment with one cited source, as readers would see it."""
-    deployment = DeploymentFactory(**kwargs)
-    CitationFactory(deployment=deployment)
+    kwargs.setdefault("state", Deployment.State.PUBLISHED)
+    return DeploymentFactory(**kwargs)
+
+
+def publish(deployment):
+    """Publish an entry whose citations are already in place, as a publisher would."""
+    deployment.state = Deployment.State.PUBLISHED
+    deployment.save()
     return deployment

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import publish
 from tracker import exports
 from tracker.exports import COLUMNS, EXAMPLE_HOST, csv_cell
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor
@@ -370,7 +371,6 @@ def add_deployments(count, start=0):
             title=f"Test entry {number}",
             slug=f"test-entry-{number}",
             country=serbia,
-            state=Deployment.State.PUBLISHED,
         )
         deployment.vendors.set(vendors)
         deployment.technologies.set(technologies)
@@ -379,6 +379,7 @@ def add_deployments(count, start=0):
         Citation.objects.create(
             deployment=deployment, source=source, quote=f"Other {number}", attributed_to=credited
         )
+        publish(deployment)
 
 
 def count_export_queries(client, fmt):

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import publish
 from tracker.models import Citation, Country, Deployment, Source
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -130,13 +131,18 @@ def test_an_entry_summary_is_the_summary_then_the_first_quote(client, article):
 
 
 def test_titles_and_summaries_with_markup_are_shown_as_written(client, article):
-    Deployment.objects.create(
+    markup = Deployment.objects.create(
         title="Cameras & <sensors> “quoted”",
         slug="markup",
         country=Country.objects.get(iso2="FR"),
         summary="Less < more & <b>not bold</b>",
-        state=Deployment.State.PUBLISHED,
     )
+    Citation.objects.create(
+        deployment=markup,
+        source=Source.objects.get(slug="qg-2021-08-28-surveillance-export"),
+        locator="test",
+    )
+    publish(markup)
 
     entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
 
@@ -195,9 +201,9 @@ def add_entries(count, start=0):
             slug=f"entry-{number}",
             country=serbia,
             summary=f"Summary {number}",
-            state=Deployment.State.PUBLISHED,
         )
         Citation.objects.create(deployment=deployment, source=source, quote=f"Quote {number}")
+        publish(deployment)
 
 
 def test_a_feed_holds_the_50_newest_entries(client, article):

@@ -1,10 +1,13 @@
 """Deployments (who supplied what surveillance technology where) and their citations."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import MD5
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .sources import Cited
 
@@ -15,8 +18,18 @@ MAX_YEAR = 2100
 
 class DeploymentQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see."""
+        """What readers may see in lists, maps, counts, exports and feeds."""
         return self.filter(state=Deployment.State.PUBLISHED)
+
+    def public(self):
+        """What has a public page: published entries, and retracted ones marked as such."""
+        return self.filter(state__in=[Deployment.State.PUBLISHED, Deployment.State.RETRACTED])
+
+    def update(self, **kwargs):
+        # Publishing row by row is what checks each entry's sources (Deployment.save).
+        if kwargs.get("state") == Deployment.State.PUBLISHED:
+            raise ValueError("Publish deployments one by one with tracker.workflow.publish().")
+        return super().update(**kwargs)
 
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
@@ -43,7 +56,9 @@ class DeploymentManager(models.Manager.from_queryset(DeploymentQuerySet)):
 class Deployment(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        RETRACTED = "retracted", "Retracted"
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -101,6 +116,23 @@ class Deployment(models.Model):
     summary = models.TextField(blank=True, help_text="What the sources say, and no more.")
     state = models.CharField("publication state", max_length=12, choices=State, default=State.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retraction_reason = models.TextField(
+        blank=True, help_text="Shown to readers on the retracted entry's page."
+    )
+    last_verified_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the entry against its sources.",
+    )
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     # Derived for search (tracker.search), refreshed by signals; never edited by hand.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
@@ -108,9 +140,15 @@ class Deployment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DeploymentManager()
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_vector"], related_name="changes"
+    )
 
     class Meta:
         ordering = ["country__name", "locality", "title"]
+        permissions = [
+            ("publish_deployment", "Can publish, unpublish and retract deployments"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start_year__isnull=True)
@@ -133,6 +171,11 @@ class Deployment(models.Model):
                 condition=~models.Q(state="published") | models.Q(published_at__isnull=False),
                 name="deployment_published_has_date",
             ),
+            # Readers are told why an entry was withdrawn.
+            models.CheckConstraint(
+                condition=~models.Q(state="retracted") | ~models.Q(retraction_reason=""),
+                name="deployment_retraction_has_reason",
+            ),
         ]
         indexes = [
             # Every public page filters on state; "latest entries" orders by published_at.
@@ -146,8 +189,12 @@ class Deployment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.state == self.State.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.state == self.State.PUBLISHED:
+            # No source, no publish: whoever saves (admin, action, importer, shell).
+            if problems := self.publish_problems():
+                raise ValidationError(problems, code="unsourced")
+            if self.published_at is None:
+                self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -159,6 +206,19 @@ class Deployment(models.Model):
     @property
     def is_published(self):
         return self.state == self.State.PUBLISHED
+
+    @property
+    def is_retracted(self):
+        return self.state == self.State.RETRACTED
+
+    def publish_problems(self):
+        """Why this entry cannot be published yet, as messages for its editor (empty: it can)."""
+        if self.pk is None:
+            return ["Add at least one citation to a source with a URL before publishing."]
+        sourced = self.citations.filter(source__url__isnull=False)
+        if not sourced.exists():
+            return ["Add at least one citation to a source with a URL before publishing."]
+        return []
 
     @property
     def years_display(self):
@@ -188,6 +248,7 @@ class Citation(Cited):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CitationManager()
+    history = HistoricalRecords()
 
     class Meta(Cited.Meta):
         ordering = ["pk"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .sources import Cited, DatePrecision, partial_date
 
@@ -26,6 +27,7 @@ class Designation(Cited):
     note = models.TextField(blank=True, help_text="Caveats a reader should know.")
 
     objects = DesignationManager()
+    history = HistoricalRecords()
 
     class Meta(Cited.Meta):
         ordering = ["-listed_on", "vendor__name"]

@@ -6,6 +6,7 @@ deployment, but readers should see it, with its source, next to the entries it i
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .sources import Cited, DatePrecision, partial_date
 
@@ -33,6 +34,7 @@ class Finding(Cited):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FindingManager()
+    history = HistoricalRecords()
 
     class Meta(Cited.Meta):
         ordering = ["-as_of", "slug"]

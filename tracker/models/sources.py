@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class DatePrecision(models.TextChoices):
@@ -68,6 +69,7 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class TechnologyManager(models.Manager):
@@ -15,6 +16,7 @@ class Technology(models.Model):
     description = models.TextField(blank=True)
 
     objects = TechnologyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

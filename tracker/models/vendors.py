@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class VendorManager(models.Manager):
@@ -29,6 +30,7 @@ class Vendor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VendorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,318 @@
+"""What every importer shares: reading a file safely, the plan of what to write, refusals, the
+atomic (and dry-runnable) run, and the summary.
+
+An import happens in two steps.
+
+1. *Plan*: the file is read and parsed completely, and each record is either turned into a
+   ``DeploymentSpec`` (plain data: what the tracker should hold for it) or refused with its row
+   number or id and the reason. Nothing is written. A file that cannot be read at all raises
+   ``ImportFileError`` with one line naming the problem.
+2. *Write*: if nothing was refused (or ``--skip-invalid`` was given), every spec is written by
+   ``writer.Writer`` inside one ``transaction.atomic()``: an error anywhere rolls the whole run
+   back. ``--dry-run`` performs the same writes and rolls them back, so its counts are exact.
+
+Records are matched on stable keys (a deployment's slug, derived from its external id; a
+source's URL or slug; a vendor's name or alias), so importing the same file twice creates nothing
+new: the second run reports every row as unchanged.
+"""
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+MODELS = ("deployment", "citation", "source", "vendor", "vendoralias", "technology")
+ACTIONS = ("created", "updated", "unchanged", "removed")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message is one line naming the problem."""
+
+
+class ImportConflict(Exception):
+    """Something in the database contradicts the import (e.g. an alias owned by another vendor)."""
+
+
+@dataclass
+class Refusal:
+    where: str  # "row 12 (Atlantis)", "record 15 (Datong__2015)"
+    reason: str
+
+    def __str__(self):
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class SourceSpec:
+    """A Source as an importer wants it. ``owned``: the import may update an existing row with
+    this slug; otherwise an existing source (matched by URL or slug) is used as it is."""
+
+    slug: str
+    title: str
+    url: str | None = None
+    publisher: str = ""
+    authors: str = ""
+    published_on: date | None = None
+    published_on_precision: str = "day"
+    language: str = ""
+    kind: str = "other"
+    notes: str = ""
+    owned: bool = True
+
+    def values(self):
+        return {
+            "title": self.title[:500],
+            "url": self.url or None,
+            "publisher": self.publisher[:200],
+            "authors": self.authors[:300],
+            "published_on": self.published_on,
+            "published_on_precision": self.published_on_precision,
+            "language": self.language,
+            "kind": self.kind,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class CitationSpec:
+    source: SourceSpec
+    quote: str = ""
+    locator: str = ""
+    attributed_to: SourceSpec | None = None
+
+
+@dataclass
+class VendorRef:
+    """A vendor as a record names it: canonical name, the spelling seen, and optionally the slug
+    (the project's CSV gives it) and the head-office country to use if the vendor is created."""
+
+    name: str
+    seen: str = ""
+    slug: str | None = None
+    headquarters: str | None = None
+
+
+@dataclass
+class DeploymentSpec:
+    slug: str
+    external_id: str
+    where: str
+    title: str
+    country: str
+    vendors: list[VendorRef] = field(default_factory=list)
+    origin_countries: list[str] = field(default_factory=list)
+    # AIGS: the origin is each vendor's head office as the tracker records it.
+    origin_from_vendors: bool = False
+    technologies: list[str] = field(default_factory=list)
+    citations: list[CitationSpec] = field(default_factory=list)
+    locality: str = ""
+    operator: str = ""
+    status: str = "reported"
+    start_year: int | None = None
+    end_year: int | None = None
+    year_note: str = ""
+    scale: str = ""
+    summary: str = ""
+    # Which existing citations the import may remove when they are no longer in the file: those
+    # citing the dataset (by slug), those whose locator starts with the prefix, or all of them.
+    owned_source_slug: str = ""
+    owned_locator_prefix: str = ""
+    owns_all_citations: bool = False
+
+    @property
+    def publishable(self):
+        return any(c.quote.strip() or c.locator.strip() for c in self.citations)
+
+
+@dataclass
+class Plan:
+    specs: list[DeploymentSpec] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Tally:
+    """Counts per model and action, and the lines a dry run (or -v 2) prints."""
+
+    def __init__(self):
+        self.counts = {model: Counter() for model in MODELS}
+        self.lines = []
+
+    def add(self, model, action, label=""):
+        self.counts[model][action] += 1
+        if label and action in ("created", "updated", "removed"):
+            self.lines.append(f"{action} {model} {label}")
+
+    def total(self, model, action):
+        return self.counts[model][action]
+
+    def table(self, refused):
+        header = f"{'':<12}{'created':>9}{'updated':>9}{'unchanged':>11}{'refused':>9}"
+        rows = [header]
+        for model in MODELS:
+            c = self.counts[model]
+            refused_here = refused if model == "deployment" else 0
+            row = f"{model:<12}{c['created']:>9}{c['updated']:>9}{c['unchanged']:>11}"
+            row += f"{refused_here:>9}"
+            if c["removed"]:
+                row += f"  ({c['removed']} removed)"
+            rows.append(row)
+        return rows
+
+
+# --- Text helpers --------------------------------------------------------------------------------
+
+
+def clean(text):
+    """NFC, whitespace collapsed; None becomes ''."""
+    if text is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def slugify_ascii(text, max_length=100):
+    """Lower-case ASCII letters and digits joined by hyphens ("sii:_Bulgaria_2016" →
+    "sii-bulgaria-2016")."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def short_hash(text, length=8):
+    return hashlib.sha1(str(text).encode()).hexdigest()[:length]
+
+
+def unique_slugs(keys):
+    """Slugs for external ids, in file order; a slug already taken by an earlier id gets the
+    id's 1-based position appended ("-r153"), so the result is stable for the same file."""
+    taken, slugs = set(), []
+    for position, key in enumerate(keys, start=1):
+        slug = slugify_ascii(key, max_length=190)
+        if slug in taken:
+            slug = f"{slug}-r{position}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+# --- Reading files -------------------------------------------------------------------------------
+
+
+def read_text(path):
+    """The file's text (UTF-8, BOM allowed), or ImportFileError naming what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise ImportFileError(f"{path}: not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise ImportFileError(f"{path}: the file is empty")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8 and try again"
+        ) from None
+
+
+# --- Running -------------------------------------------------------------------------------------
+
+
+class Importer:
+    """Subclasses define ``label``, ``dataset`` (a SourceSpec or None), ``read`` and ``plan``."""
+
+    label = "records"
+    dataset: SourceSpec | None = None
+
+    def read(self, path):
+        raise NotImplementedError
+
+    def plan(self, records) -> Plan:
+        raise NotImplementedError
+
+    def run(self, path, *, dry_run=False, skip_invalid=False, write=print, verbosity=1):
+        """Import ``path``; returns (tally, plan). Raises CommandError on any failure."""
+        from .writer import Writer
+
+        try:
+            records = self.read(path)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        plan = self.plan(records)
+        for refusal in plan.refusals:
+            write(f"refused {refusal}")
+        if plan.refusals and not skip_invalid:
+            raise CommandError(
+                f"{len(plan.refusals)} of {len(plan.refusals) + len(plan.specs)} {self.label} "
+                "refused (listed above); nothing was imported. Fix them, or run again with "
+                "--skip-invalid to import the others."
+            )
+        tally = Tally()
+        current = "the dataset source"
+        try:
+            with transaction.atomic():
+                writer = Writer(tally)
+                if self.dataset:
+                    writer.source(self.dataset)
+                for spec in plan.specs:
+                    current = spec.where
+                    writer.deployment(spec)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except Exception as exc:
+            raise CommandError(
+                f"import stopped at {current}: {exc.__class__.__name__}: {exc}. "
+                "Nothing was written (the run is atomic)."
+            ) from exc
+        self.report(tally, plan, write, dry_run=dry_run, verbosity=verbosity)
+        return tally, plan
+
+    def report(self, tally, plan, write, *, dry_run, verbosity):
+        if dry_run or verbosity >= 2:
+            prefix = "would have " if dry_run else ""
+            for line in tally.lines:
+                write(prefix + line)
+        if verbosity >= 1:
+            for note in plan.notes:
+                write(f"note {note}")
+        title = "Summary (dry run: nothing was written)" if dry_run else "Summary"
+        write(f"{title}: {len(plan.specs)} {self.label} imported, {len(plan.refusals)} refused")
+        for row in tally.table(len(plan.refusals)):
+            write(row)
+
+
+class ImportCommand(BaseCommand):
+    importer_class = Importer
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The file to import.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Show what would be created, updated and refused; write nothing.",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid records and report the refused ones, instead of stopping.",
+        )
+
+    def handle(self, *args, **options):
+        self.importer_class().run(
+            options["path"],
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            write=self.stdout.write,
+            verbosity=options["verbosity"],
+        )

@@ -1,0 +1,156 @@
+"""Vendor names as the datasets write them: one reviewed table of spellings, and the rules for
+cells that name several companies, none, or a company in a particular role.
+
+- ``VARIANTS`` folds a spelling into the vendor it means ("Hikvsion" → Hikvision). The
+  variant is kept as a VendorAlias, so search and later imports find the one vendor. Case alone
+  is not a variant: vendor names are unique whatever their case.
+- ``UNNAMED_SEVERAL`` ("Mult" in the AIGS) means several companies the dataset does not name:
+  no vendor is invented; importers note it in the entry's summary and in their report.
+- A cell listing several companies ("Huawei, ZTE, …, and Yixin") is split on commas and a final
+  "and": each company becomes a vendor of its own.
+- A role in brackets ("MI Marathon (broker)", "TNS-Service (reseller)") is taken off the name
+  and stated in the summary. Decision: the broker or reseller *is* recorded as the vendor, since
+  it is the company the source names as selling; the manufacturer is not known from the record.
+- ``HEADQUARTERS``: where a vendor's head office is, for vendors whose headquarters is a matter of
+  public record (each checked by hand). Used only when a vendor is created and the record itself
+  does not give one country for it; an editor's value is never overwritten.
+
+Matching is exact on the normalized name (case, accents and spacing ignored), never fuzzy.
+"""
+
+import re
+
+from .country_names import normalize
+
+# Normalized variant → the vendor's canonical name.
+VARIANTS = {
+    "hikvsion": "Hikvision",  # AIGS, United Arab Emirates row
+    "iomnicient": "iOmniscient",  # AIGS, Bahrain and Hong Kong rows
+    "zte corporation": "ZTE",  # SII
+    "bae": "BAE Systems",  # AIGS and SII ("ETI A/S, BAE")
+    "elbit": "Elbit Systems",  # AIGS; SII writes "Elbit Systems"
+    "nice": "NICE Systems",  # AIGS; SII writes "NICE Systems"
+    "face++": "Megvii",  # AIGS China row: Face++ is Megvii's platform, named beside Megvii
+    "net app": "NetApp",  # SII
+    "gatekeeper": "Gatekeeper",  # AIGS writes both "Gatekeeper" and "GateKeeper"
+}
+
+# Canonical spellings for names that only differ in case between rows.
+CANONICAL = {normalize(name): name for name in ("iOmniscient", "Gatekeeper", "NetApp", "ZTE")}
+
+UNNAMED_SEVERAL = {"mult", "multiple", "several"}
+
+ROLE = re.compile(r"\s*\((broker|reseller)\)\s*$", re.IGNORECASE)
+# Commas, and a spaced "and" or "&" ("…, CEIEC, and Yixin"); "AT&T" stays whole. A company
+# whose name contains a spaced "and" would need an entry in VARIANTS written without it.
+SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
+
+HEADQUARTERS = {
+    "Huawei": "CN",
+    "ZTE": "CN",
+    "Hikvision": "CN",
+    "Dahua": "CN",
+    "Uniview": "CN",
+    "Megvii": "CN",
+    "SenseTime": "CN",
+    "iFlytek": "CN",
+    "Yitu": "CN",
+    "CloudWalk": "CN",
+    "CEIEC": "CN",
+    "CETC": "CN",
+    "Meiya Pico": "CN",
+    "Semptian": "CN",
+    "Palantir": "US",
+    "IBM": "US",
+    "Cisco": "US",
+    "Microsoft": "US",
+    "Amazon": "US",
+    "Oracle": "US",
+    "Honeywell": "US",
+    "Boeing": "US",
+    "PredPol": "US",
+    "Anduril": "US",
+    "Salesforce": "US",
+    "Blue Coat": "US",
+    "NEC": "JP",
+    "Panasonic": "JP",
+    "Thales": "FR",
+    "IDEMIA": "FR",
+    "Orange": "FR",
+    "Amesys": "FR",
+    "Qosmos": "FR",
+    "BAE Systems": "GB",
+    "Gamma International": "GB",
+    "FinFisher": "DE",
+    "Trovicor": "DE",
+    "Bosch": "DE",
+    "Hacking Team": "IT",
+    "NICE Systems": "IL",
+    "Elbit Systems": "IL",
+    "NSO Group": "IL",
+    "AnyVision": "IL",
+    "BriefCam": "IL",
+    "NTechLab": "RU",
+    "Speech Technology Center": "RU",
+    "Hanwha Techwin": "KR",
+    "SK Telecom": "KR",
+    "Korea Telecom": "KR",
+    "LG Uplus": "KR",
+    "Genetec": "CA",
+    "Avigilon": "CA",
+    "Sandvine": "CA",
+    "iOmniscient": "AU",
+    "Ericsson": "SE",
+    "Telmex": "MX",
+    "Safaricom": "KE",
+}
+
+
+class VendorName:
+    """One company named in a cell: the canonical name, the spelling seen, and its role."""
+
+    def __init__(self, seen, role=""):
+        self.seen = " ".join(seen.split())
+        self.role = role
+        key = normalize(self.seen)
+        self.name = VARIANTS.get(key) or CANONICAL.get(key) or self.seen
+
+    @property
+    def is_variant(self):
+        """True when the spelling seen is not the canonical name (case aside)."""
+        return normalize(self.seen) != normalize(self.name)
+
+    @property
+    def headquarters(self):
+        return HEADQUARTERS.get(self.name)
+
+    def __repr__(self):
+        return f"VendorName({self.seen!r} → {self.name!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, VendorName) and (self.seen, self.role) == (other.seen, other.role)
+
+    def __hash__(self):
+        return hash((self.seen, self.role))
+
+
+def parse_cell(text):
+    """The companies a cell names, and whether it says "several unnamed companies".
+
+    Returns ``(names, several_unnamed)``; an empty cell gives ``([], False)``.
+    """
+    names, several = [], False
+    for part in SPLIT.split(str(text or "")):
+        part = part.strip(" .")
+        if not part:
+            continue
+        if normalize(part) in UNNAMED_SEVERAL:
+            several = True
+            continue
+        role = ""
+        if match := ROLE.search(part):
+            role = match.group(1).lower()
+            part = part[: match.start()].strip()
+        if part:
+            names.append(VendorName(part, role))
+    return names, several

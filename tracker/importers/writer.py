@@ -1,0 +1,270 @@
+"""Writes import plans to the database, counting what it created, updated or left unchanged.
+
+Matching rules (what makes a second run a no-op):
+
+- Deployment: by slug (derived from the external id). Its fields, vendors, origin countries and
+  technologies are compared with the plan and saved only when they differ.
+- Citation: by (deployment, source, locator, quote), the model's own uniqueness; a citation the
+  import owns (see DeploymentSpec) and the file no longer gives is removed.
+- Source: by URL, then by slug. A source the plan owns (``SourceSpec.owned``) and finds under its
+  own slug is updated when its fields differ; any other existing source (an editor's, or one
+  another importer created for the same URL) is used as it is.
+- Vendor: by slug (when the record gives one), then name, then alias, case-insensitively. New
+  vendors get a slug from their name; an existing vendor's fields are never overwritten, except
+  that a missing head office is filled in. A variant spelling is kept as a VendorAlias.
+- Technology: by slug; created from technologies.EXTRA when missing, never overwritten.
+"""
+
+from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
+
+from . import technologies
+from .base import ImportConflict, slugify_ascii
+from .country_names import normalize
+
+
+class Writer:
+    def __init__(self, tally, reason="import"):
+        self.tally = tally
+        self.reason = reason[:100]
+        self.countries = dict(Country.objects.values_list("iso2", "pk"))
+        self.sources = {}
+        self.vendors = {}
+        self.techs = {}
+        self.aliases_seen = set()
+
+    # --- Generic -------------------------------------------------------------------------------
+
+    def _reason(self, obj):
+        """The change reason the edit history shows (django-simple-history reads it)."""
+        obj._change_reason = self.reason
+
+    def sync(self, model, obj, lookup, values, label):
+        """Create ``obj`` (None) from lookup+values, or update the fields that differ."""
+        name = model._meta.model_name
+        if obj is None:
+            obj = model(**lookup, **values)
+            self._reason(obj)
+            obj.save()
+            self.tally.add(name, "created", label)
+            return obj
+        changed = [key for key, value in values.items() if getattr(obj, key) != value]
+        if changed:
+            for key in changed:
+                setattr(obj, key, values[key])
+            self._reason(obj)
+            obj.save()
+            self.tally.add(name, "updated", f"{label} ({', '.join(changed)})")
+        else:
+            self.tally.add(name, "unchanged")
+        return obj
+
+    # --- Sources -------------------------------------------------------------------------------
+
+    def source(self, spec):
+        key = spec.url or f"slug:{spec.slug}"
+        if key in self.sources:
+            return self.sources[key]
+        existing = Source.objects.filter(url=spec.url).first() if spec.url else None
+        if existing is None:
+            existing = Source.objects.filter(slug=spec.slug).first()
+            if existing is not None and spec.url and existing.url and existing.url != spec.url:
+                raise ImportConflict(
+                    f"source slug {spec.slug!r} is taken by {existing.url}, not {spec.url}"
+                )
+        if existing is not None and not (spec.owned and existing.slug == spec.slug):
+            self.tally.add("source", "unchanged")
+            source = existing
+        else:
+            source = self.sync(Source, existing, {"slug": spec.slug}, spec.values(), spec.slug)
+        self.sources[key] = source
+        return source
+
+    # --- Vendors -------------------------------------------------------------------------------
+
+    def vendor(self, ref):
+        key = (ref.slug or "", normalize(ref.name))
+        vendor = self.vendors.get(key)
+        if vendor is None:
+            vendor = self._find_vendor(ref)
+            hq = self.countries.get(ref.headquarters) if ref.headquarters else None
+            if vendor is None:
+                vendor = Vendor(name=ref.name, slug=ref.slug or self._vendor_slug(ref.name))
+                vendor.headquarters_id = hq
+                vendor.save()
+                self.tally.add("vendor", "created", vendor.slug)
+            elif vendor.headquarters_id is None and hq:
+                vendor.headquarters_id = hq
+                vendor.save()
+                self.tally.add("vendor", "updated", f"{vendor.slug} (headquarters)")
+            else:
+                self.tally.add("vendor", "unchanged")
+            self.vendors[key] = vendor
+        for spelling in {ref.seen, ref.name}:
+            self._alias(vendor, spelling)
+        return vendor
+
+    def _find_vendor(self, ref):
+        if ref.slug and (vendor := Vendor.objects.filter(slug=ref.slug).first()):
+            return vendor
+        for name in (ref.name, ref.seen):
+            if not name:
+                continue
+            if vendor := Vendor.objects.filter(name__iexact=name).first():
+                return vendor
+            alias = VendorAlias.objects.select_related("vendor").filter(name__iexact=name)
+            if alias := alias.first():
+                return alias.vendor
+        return None
+
+    def _vendor_slug(self, name):
+        base = slugify_ascii(name, max_length=110) or "vendor"
+        slug, n = base, 2
+        while Vendor.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def _alias(self, vendor, spelling):
+        """Keep a spelling that differs from the vendor's name (beyond case) as an alias."""
+        spelling = " ".join((spelling or "").split())
+        if not spelling or normalize(spelling) == normalize(vendor.name):
+            return
+        key = normalize(spelling)
+        if key in self.aliases_seen:
+            return
+        self.aliases_seen.add(key)
+        alias = VendorAlias.objects.filter(name__iexact=spelling).first()
+        if alias is None:
+            VendorAlias.objects.create(vendor=vendor, name=spelling)
+            self.tally.add("vendoralias", "created", f"{spelling} → {vendor.slug}")
+        elif alias.vendor_id != vendor.pk:
+            raise ImportConflict(
+                f"the spelling {spelling!r} is already an alias of vendor #{alias.vendor_id}, "
+                f"not of {vendor.name}"
+            )
+        else:
+            self.tally.add("vendoralias", "unchanged")
+
+    # --- Technologies --------------------------------------------------------------------------
+
+    def technology(self, slug):
+        if slug in self.techs:
+            return self.techs[slug]
+        tech = Technology.objects.filter(slug=slug).first()
+        if tech is None:
+            definition = technologies.definition(slug)
+            if definition is None:
+                raise ImportConflict(f"technology {slug!r} is not in the vocabulary")
+            name, description = definition
+            if Technology.objects.filter(name__iexact=name).exists():
+                raise ImportConflict(f"a technology named {name!r} exists under another slug")
+            tech = Technology.objects.create(slug=slug, name=name, description=description)
+            self.tally.add("technology", "created", slug)
+        else:
+            self.tally.add("technology", "unchanged")
+        self.techs[slug] = tech
+        return tech
+
+    # --- Deployments ---------------------------------------------------------------------------
+
+    def deployment(self, spec):
+        vendors = [self.vendor(ref) for ref in spec.vendors]
+        techs = [self.technology(slug) for slug in spec.technologies]
+        if spec.origin_from_vendors:
+            origins = {v.headquarters_id for v in vendors if v.headquarters_id}
+        else:
+            origins = {self.countries[iso2] for iso2 in spec.origin_countries}
+        values = {
+            "title": spec.title[:300],
+            "country_id": self.countries[spec.country],
+            "locality": spec.locality[:200],
+            "operator": spec.operator[:300],
+            "status": spec.status,
+            "start_year": spec.start_year,
+            "end_year": spec.end_year,
+            "year_note": spec.year_note[:100],
+            "scale": spec.scale[:300],
+            "summary": spec.summary,
+            "state": Deployment.State.PUBLISHED if spec.publishable else Deployment.State.DRAFT,
+        }
+        existing = Deployment.objects.filter(slug=spec.slug).first()
+        if existing is None:
+            # Saved as a draft first: publishing checks the entry's citations, so it can only
+            # happen once they exist (Deployment.save).
+            deployment = Deployment(slug=spec.slug, **{**values, "state": Deployment.State.DRAFT})
+            self._reason(deployment)
+            deployment.save()
+        else:
+            deployment = existing
+        changed = []
+        wanted = {
+            "vendors": {v.pk for v in vendors},
+            "origin_countries": origins,
+            "technologies": {t.pk for t in techs},
+        }
+        for name, ids in wanted.items():
+            manager = getattr(deployment, name)
+            if existing is None or set(manager.values_list("pk", flat=True)) != ids:
+                manager.set(ids)
+                if existing is not None:
+                    changed.append(name)
+        self._citations(deployment, spec)
+        fields = [key for key, value in values.items() if getattr(deployment, key) != value]
+        if fields:
+            for key in fields:
+                setattr(deployment, key, values[key])
+            self._reason(deployment)
+            deployment.save()
+            if existing is not None:
+                changed.extend(fields)
+        if existing is None:
+            self.tally.add("deployment", "created", f"{spec.slug} — {spec.title}")
+        elif changed:
+            self.tally.add("deployment", "updated", f"{spec.slug} ({', '.join(changed)})")
+        else:
+            self.tally.add("deployment", "unchanged")
+        return deployment
+
+    def _citations(self, deployment, spec):
+        wanted = {}
+        for citation in spec.citations:
+            source = self.source(citation.source)
+            attributed = self.source(citation.attributed_to) if citation.attributed_to else None
+            key = (source.pk, citation.locator[:200], citation.quote)
+            wanted.setdefault(key, attributed.pk if attributed else None)
+        existing = {
+            (c.source_id, c.locator, c.quote): c
+            for c in deployment.citations.select_related("source")
+        }
+        for key, attributed_id in wanted.items():
+            citation = existing.get(key)
+            label = f"on {deployment.slug}"
+            if citation is None:
+                source_id, locator, quote = key
+                Citation.objects.create(
+                    deployment=deployment,
+                    source_id=source_id,
+                    locator=locator,
+                    quote=quote,
+                    attributed_to_id=attributed_id,
+                )
+                self.tally.add("citation", "created", label)
+            elif citation.attributed_to_id != attributed_id:
+                citation.attributed_to_id = attributed_id
+                citation.save()
+                self.tally.add("citation", "updated", label)
+            else:
+                self.tally.add("citation", "unchanged")
+        for key, citation in existing.items():
+            if key in wanted:
+                continue
+            owned = (
+                spec.owns_all_citations
+                or citation.source.slug == spec.owned_source_slug
+                or (
+                    spec.owned_locator_prefix
+                    and citation.locator.startswith(spec.owned_locator_prefix)
+                )
+            )
+            if owned:
+                citation.delete()
+                self.tally.add("citation", "removed", f"on {deployment.slug}")
