@@ -39,6 +39,7 @@ install-dev: $(STAMP_DEV)
 setup: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata fixtures/article.json
+	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
 run: setup

@@ -29,6 +29,7 @@ urlpatterns = [
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("findings/", views.FindingListView.as_view(), name="finding-list"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("data/", exports.DataView.as_view(), name="data"),
     path("feeds/latest.atom", feeds.LatestDeploymentsFeed(), name="feed-latest"),

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import exports
+from . import exports, history
 from .charts import Timeline, year_counts
 from .facets import facet_counts
 from .filters import SORTS, DeploymentFilter
@@ -153,7 +153,21 @@ class DeploymentDetailView(exports.DetailExportMixin, DetailView):
     context_object_name = "deployment"
 
     def get_queryset(self):
-        return Deployment.objects.published().for_detail()
+        # Staff preview drafts and entries in review ("view on site"); readers see public ones.
+        deployments = Deployment.objects.for_detail()
+        if self.request.user.is_staff:
+            return deployments
+        return deployments.public()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(changes=history.public_changes(self.object), **kwargs)
+
+
+class ChangesView(TemplateView):
+    template_name = "tracker/changes.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(changes=history.recent_changes(), **kwargs)
 
 
 class CountryListView(ListView):

@@ -114,6 +114,15 @@ class Deployment(models.Model):
         help_text="As the source states it, e.g. “thousands of cameras”.",
     )
     summary = models.TextField(blank=True, help_text="What the sources say, and no more.")
+    external_id = models.CharField(
+        "external id",
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable id of the record this entry was imported from, e.g. "
+        "“sii:Semptian_Algeria_2010”; empty for entries written here.",
+    )
     state = models.CharField("publication state", max_length=12, choices=State, default=State.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     retracted_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -1,52 +1,37 @@
-"""Create an editor: a staff account that can add and change the tracker's content.
-
-Editors can use the admin to add vendors, sources and deployments with their citations. They
-cannot delete records or manage accounts; that stays with superusers.
+"""Create an editorial account in a role: an editor (writes, submits for review) or a
+publisher (also publishes, unpublishes and retracts). See tracker.roles.
 """
 
 import getpass
 import os
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-CONTENT_MODELS = [
-    "citation",
-    "deployment",
-    "designation",
-    "finding",
-    "source",
-    "technology",
-    "vendor",
-    "vendoralias",
-]
-READ_ONLY_MODELS = ["country"]
-
-
-def editor_permissions():
-    codenames = [
-        f"{action}_{model}" for model in CONTENT_MODELS for action in ("add", "change", "view")
-    ]
-    codenames += [f"view_{model}" for model in READ_ONLY_MODELS]
-    return Permission.objects.filter(content_type__app_label="tracker", codename__in=codenames)
+from tracker.roles import EDITOR, PUBLISHER, setup_roles
 
 
 class Command(BaseCommand):
-    help = "Create an editor account (staff, may add and change content in the admin)."
+    help = "Create an editor or publisher account (staff, in the matching group)."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--role",
+            choices=["editor", "publisher"],
+            default="editor",
+            help="editor: writes and submits; publisher: also publishes and retracts.",
+        )
         parser.add_argument(
             "--no-input",
             action="store_true",
             help="Take the password from the EDITOR_PASSWORD environment variable.",
         )
 
-    def handle(self, username, email, no_input, **options):
+    def handle(self, username, email, no_input, role, **options):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user called {username!r} already exists.")
@@ -58,8 +43,11 @@ class Command(BaseCommand):
             raise CommandError("Password refused: " + " ".join(exc.messages)) from None
         user.set_password(password)
         user.save()
-        user.user_permissions.set(editor_permissions())
-        self.stdout.write(self.style.SUCCESS(f"Editor {username!r} created; sign in at /admin/."))
+        group = setup_roles()[PUBLISHER if role == "publisher" else EDITOR]
+        user.groups.add(group)
+        self.stdout.write(
+            self.style.SUCCESS(f"{group.name} {username!r} created; sign in at /admin/.")
+        )
 
     def read_password(self, no_input):
         if no_input:

@@ -1,13 +1,17 @@
-"""The editors' tool. Every model is here, with autocomplete wherever a list would be long."""
+"""Admin for the reference content: countries, vendors, technologies, sources, citations,
+designations and findings. Autocomplete wherever a list would be long; history on each."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from ..models import (
     Citation,
     Country,
-    Deployment,
     Designation,
     Finding,
     Source,
@@ -15,10 +19,6 @@ from .models import (
     Vendor,
     VendorAlias,
 )
-
-admin.site.site_header = "Surveillance Export Tracker: editors"
-admin.site.site_title = "Tracker admin"
-admin.site.index_title = "Content"
 
 # Links editors type without a scheme ("example.org/report") are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -44,7 +44,7 @@ class DesignationInline(admin.StackedInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "headquarters", "deployment_count", "updated_at"]
     list_filter = ["headquarters__region", "headquarters"]
     list_select_related = ["headquarters"]
@@ -71,14 +71,53 @@ class VendorAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Technology)
-class TechnologyAdmin(admin.ModelAdmin):
+class TechnologyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+class SourceForm(forms.ModelForm):
+    """Offers the existing source when an editor pastes a URL we already have."""
+
+    class Meta:
+        model = Source
+        fields = [
+            "title",
+            "slug",
+            "publisher",
+            "authors",
+            "url",
+            "archive_url",
+            "published_on",
+            "published_on_precision",
+            "language",
+            "kind",
+            "notes",
+        ]
+
+    def clean_url(self):
+        url = (self.cleaned_data.get("url") or "").strip()
+        if not url:
+            return None
+        variants = {url, url.rstrip("/"), url.rstrip("/") + "/"}
+        existing = Source.objects.filter(url__in=variants).exclude(pk=self.instance.pk).first()
+        if existing:
+            link = reverse("admin:tracker_source_change", args=[existing.pk])
+            raise forms.ValidationError(
+                format_html(
+                    'This URL is already recorded as “<a href="{}">{}</a>”. '
+                    "Cite that source instead of creating a second one.",
+                    link,
+                    existing.title,
+                )
+            )
+        return url
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
+    form = SourceForm
     list_display = ["title", "publisher", "published_on", "kind", "language", "url"]
     list_filter = ["kind", "language", "publisher"]
     search_fields = ["title", "publisher", "authors", "url"]
@@ -87,68 +126,8 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
 
 
-class CitationInline(admin.StackedInline):
-    model = Citation
-    extra = 1
-    autocomplete_fields = ["source", "attributed_to"]
-    fields = ["source", "quote", "locator", "attributed_to"]
-
-
-@admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
-    list_display = ["title", "country", "locality", "status", "state", "start_year", "updated_at"]
-    list_filter = ["state", "status", "country__region", "technologies", "vendors", "country"]
-    list_select_related = ["country"]
-    search_fields = [
-        "title",
-        "locality",
-        "summary",
-        "operator",
-        "vendors__name",
-        "country__name",
-        "citations__quote",
-    ]
-    autocomplete_fields = ["country", "vendors", "origin_countries", "technologies"]
-    prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "created_at", "updated_at"]
-    inlines = [CitationInline]
-    actions = ["publish", "unpublish"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "summary"]}),
-        (
-            "Where and who",
-            {
-                "fields": [
-                    "country",
-                    "locality",
-                    "operator",
-                    "vendors",
-                    "origin_countries",
-                    "technologies",
-                ]
-            },
-        ),
-        ("What and when", {"fields": ["status", "start_year", "end_year", "scale"]}),
-        ("Publication", {"fields": ["state", "published_at", "created_at", "updated_at"]}),
-    ]
-
-    @admin.action(description="Publish the selected deployments")
-    def publish(self, request, queryset):
-        count = 0
-        for deployment in queryset.exclude(state=Deployment.State.PUBLISHED):
-            deployment.state = Deployment.State.PUBLISHED
-            deployment.save()
-            count += 1
-        self.message_user(request, f"Published {count} deployment(s).")
-
-    @admin.action(description="Return the selected deployments to draft")
-    def unpublish(self, request, queryset):
-        count = queryset.update(state=Deployment.State.DRAFT)
-        self.message_user(request, f"Returned {count} deployment(s) to draft.")
-
-
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(SimpleHistoryAdmin):
     list_display = ["deployment", "source", "locator", "short_quote"]
     list_select_related = ["deployment", "source"]
     list_filter = ["source__kind"]
@@ -161,7 +140,7 @@ class CitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(admin.ModelAdmin):
+class DesignationAdmin(SimpleHistoryAdmin):
     list_display = ["vendor", "authority", "list_name", "listed_on"]
     list_select_related = ["vendor"]
     list_filter = ["authority", "list_name"]
@@ -170,7 +149,7 @@ class DesignationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["statement", "as_of", "source"]
     list_select_related = ["source"]
     list_filter = ["countries"]

@@ -1,0 +1,9 @@
+"""The editors' tool: the Django admin, split by concept."""
+
+from django.contrib import admin
+
+from . import content, deployments  # noqa: F401 - registers the ModelAdmins
+
+admin.site.site_header = "Surveillance Export Tracker: editors"
+admin.site.site_title = "Tracker admin"
+admin.site.index_title = "Content"

@@ -1,0 +1,275 @@
+"""Admin for deployments: fast sourced entry, and the review workflow as buttons and actions.
+
+The publication state is never typed in: editors submit, publishers publish, unpublish or
+retract, through tracker.workflow, which refuses with a message rather than a 403 page.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import workflow
+from ..models import Citation, Deployment
+
+State = Deployment.State
+
+# Buttons on the change form: POST name → (function, what to say when it worked)
+TRANSITIONS = {
+    "_submit_review": (workflow.submit, "submitted for review"),
+    "_publish": (workflow.publish, "published"),
+    "_unpublish": (workflow.unpublish, "returned to draft"),
+}
+
+
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or self.instance.state != State.PUBLISHED:
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not any(data.get("source") and data["source"].url for data in kept):
+            raise ValidationError(
+                "A published entry needs at least one citation to a source with a URL. "
+                "Unpublish it first if its sources must go."
+            )
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    formset = CitationFormSet
+    extra = 1
+    autocomplete_fields = ["source", "attributed_to"]
+    fields = ["source", "quote", "locator", "attributed_to"]
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = "last verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        months = settings.TRACKER_STALE_AFTER_MONTHS
+        return [
+            ("stale", f"More than {months} months ago, or never"),
+            ("never", "Never"),
+            ("recent", f"Within {months} months"),
+        ]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - timedelta(days=30 * settings.TRACKER_STALE_AFTER_MONTHS)
+        if self.value() == "stale":
+            return queryset.filter(last_verified_on__lt=cutoff) | queryset.filter(
+                last_verified_on__isnull=True
+            )
+        if self.value() == "never":
+            return queryset.filter(last_verified_on__isnull=True)
+        if self.value() == "recent":
+            return queryset.filter(last_verified_on__gte=cutoff)
+        return queryset
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "country",
+        "locality",
+        "status",
+        "state",
+        "last_verified_on",
+        "updated_at",
+    ]
+    list_filter = [
+        "state",
+        VerificationFilter,
+        "status",
+        "country__region",
+        "technologies",
+        "vendors",
+        "country",
+    ]
+    list_select_related = ["country"]
+    search_fields = [
+        "title",
+        "locality",
+        "summary",
+        "operator",
+        "vendors__name",
+        "country__name",
+        "citations__quote",
+    ]
+    autocomplete_fields = ["country", "vendors", "origin_countries", "technologies"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CitationInline]
+    actions = ["submit_for_review", "publish", "unpublish", "mark_verified"]
+    change_form_template = "admin/tracker/deployment/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary"]}),
+        (
+            "Where and who",
+            {
+                "fields": [
+                    "country",
+                    "locality",
+                    "operator",
+                    "vendors",
+                    "origin_countries",
+                    "technologies",
+                ]
+            },
+        ),
+        ("What and when", {"fields": ["status", "start_year", "end_year", "year_note", "scale"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "state",
+                    "published_at",
+                    "retraction_reason",
+                    "retracted_at",
+                    "verified",
+                    "external_id",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["state", "published_at", "retracted_at", "verified", "created_at", "updated_at"]
+        if not workflow.can_publish(request.user):
+            fields.append("retraction_reason")
+        return fields
+
+    @admin.display(description="last verified")
+    def verified(self, obj):
+        if not obj.last_verified_on:
+            return "never"
+        by = obj.last_verified_by.get_username() if obj.last_verified_by else "unknown"
+        return f"{obj.last_verified_on:%d %B %Y} by {by}"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_publish": workflow.can_publish(request.user),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.warn_about_lookalikes(request, obj, form)
+
+    def save_related(self, request, form, formsets, change):
+        """Moves happen after the citations are saved, so publishing sees them."""
+        super().save_related(request, form, formsets, change)
+        deployment = form.instance
+        for key, (move, done) in TRANSITIONS.items():
+            if key in request.POST:
+                self.attempt(request, move, deployment, done)
+        if "_retract" in request.POST:
+            reason = form.cleaned_data.get("retraction_reason", "")
+            self.attempt(request, workflow.retract, deployment, "retracted", reason=reason)
+        if "_verify" in request.POST:
+            workflow.mark_verified(deployment, request.user)
+            self.message_user(request, f"“{deployment}” marked as verified today.")
+
+    def attempt(self, request, move, deployment, done, **kwargs):
+        try:
+            if "reason" in kwargs:
+                move(deployment, kwargs["reason"], request.user)
+            else:
+                move(deployment, request.user)
+        except workflow.WorkflowError as refusal:
+            deployment.refresh_from_db()
+            self.message_user(request, str(refusal), messages.ERROR)
+            request.workflow_refused = True
+        else:
+            self.message_user(request, f"“{deployment}” {done}.", messages.SUCCESS)
+
+    def response_change(self, request, obj):
+        # A refused move keeps the editor on the form, where the reason is shown.
+        if getattr(request, "workflow_refused", False) or "_verify" in request.POST:
+            return self._stay(obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "workflow_refused", False):
+            return self._stay(obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _stay(self, obj):
+        return HttpResponseRedirect(reverse("admin:tracker_deployment_change", args=[obj.pk]))
+
+    def warn_about_lookalikes(self, request, obj, form):
+        vendors = form.cleaned_data.get("vendors")
+        if not vendors:
+            return
+        lookalikes = (
+            Deployment.objects.filter(
+                country=obj.country, locality__iexact=obj.locality, vendors__in=vendors
+            )
+            .exclude(pk=obj.pk)
+            .distinct()
+        )
+        if lookalikes:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:tracker_deployment_change", args=[d.pk]), d.title)
+                    for d in lookalikes
+                ),
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "This entry looks like {} (same country, place and vendor). "
+                    "Check it is not a duplicate.",
+                    links,
+                ),
+                messages.WARNING,
+            )
+
+    def run_on_each(self, request, queryset, move, done):
+        moved = 0
+        for deployment in queryset:
+            try:
+                move(deployment, request.user)
+            except workflow.WorkflowError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, f"{moved} deployment(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Submit the selected deployments for review")
+    def submit_for_review(self, request, queryset):
+        self.run_on_each(request, queryset, workflow.submit, "submitted for review")
+
+    @admin.action(description="Publish the selected deployments")
+    def publish(self, request, queryset):
+        self.run_on_each(
+            request, queryset.exclude(state=State.PUBLISHED), workflow.publish, "published"
+        )
+
+    @admin.action(description="Return the selected deployments to draft")
+    def unpublish(self, request, queryset):
+        self.run_on_each(request, queryset, workflow.unpublish, "returned to draft")
+
+    @admin.action(description="Mark the selected deployments as verified today")
+    def mark_verified(self, request, queryset):
+        for deployment in queryset:
+            workflow.mark_verified(deployment, request.user)
+        self.message_user(request, f"{queryset.count()} deployment(s) marked as verified today.")
