@@ -80,6 +80,17 @@ class TechnologyAdmin(SimpleHistoryAdmin):
 class SourceForm(forms.ModelForm):
     """Offers the existing source when an editor pastes a URL we already have."""
 
+    url = forms.URLField(
+        label="URL",
+        max_length=800,
+        required=False,
+        assume_scheme="https",
+        help_text="Only a URL you have seen. Leave empty rather than guess.",
+    )
+    archive_url = forms.URLField(
+        label="archive URL", max_length=800, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Source
         fields = [

@@ -1,0 +1,312 @@
+"""The editorial workflow: who may do what, no source no publish, and the history readers see."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import (
+    CitationFactory,
+    DeploymentFactory,
+    SourceFactory,
+    country,
+    published_deployment,
+)
+from tracker import workflow
+from tracker.models import Deployment
+from tracker.roles import EDITOR, PUBLISHER, setup_roles
+
+pytestmark = pytest.mark.django_db
+State = Deployment.State
+
+
+def account(role):
+    if role == "anonymous":
+        return None
+    user = User.objects.create_user(role, password="pw", is_staff=role != "reader")
+    if role == "superuser":
+        user.is_superuser = True
+        user.save()
+    elif role in ("editor", "publisher"):
+        user.groups.add(setup_roles()[EDITOR if role == "editor" else PUBLISHER])
+    return User.objects.get(pk=user.pk)  # fresh permission cache
+
+
+def client_for(client, user):
+    if user:
+        client.force_login(user)
+    return client
+
+
+def draft_with_source(**kwargs):
+    return DeploymentFactory(state=State.DRAFT, **kwargs)
+
+
+def change_form_data(deployment, **overrides):
+    """What the admin change form posts for this deployment, with its citations inline."""
+    data = {
+        "title": deployment.title,
+        "slug": deployment.slug,
+        "summary": deployment.summary,
+        "country": deployment.country_id,
+        "locality": deployment.locality,
+        "operator": deployment.operator,
+        "status": deployment.status,
+        "start_year": "",
+        "end_year": "",
+        "year_note": "",
+        "scale": "",
+        "external_id": "",
+        "retraction_reason": deployment.retraction_reason,
+        "citations-TOTAL_FORMS": 0,
+        "citations-INITIAL_FORMS": 0,
+        "citations-MIN_NUM_FORMS": 0,
+        "citations-MAX_NUM_FORMS": 1000,
+    }
+    citations = list(deployment.citations.all())
+    data["citations-TOTAL_FORMS"] = data["citations-INITIAL_FORMS"] = len(citations)
+    for index, citation in enumerate(citations):
+        data.update(
+            {
+                f"citations-{index}-id": citation.pk,
+                f"citations-{index}-deployment": deployment.pk,
+                f"citations-{index}-source": citation.source_id,
+                f"citations-{index}-quote": citation.quote,
+                f"citations-{index}-locator": citation.locator,
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def post_change(client, deployment, button=None, **overrides):
+    url = reverse("admin:tracker_deployment_change", args=[deployment.pk])
+    data = change_form_data(deployment, **overrides)
+    if button:
+        data[button] = "1"
+    return client.post(url, data, follow=True)
+
+
+# -- Roles ------------------------------------------------------------------------------------
+
+ROLES = ["anonymous", "editor", "publisher", "superuser"]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("editor", 200), ("publisher", 200), ("superuser", 200)],
+)
+def test_who_can_open_the_admin_to_add_and_change_deployments(client, role, expected):
+    draft = draft_with_source()
+    client = client_for(client, account(role))
+    add = client.get(reverse("admin:tracker_deployment_add"))
+    change = client.get(reverse("admin:tracker_deployment_change", args=[draft.pk]))
+    assert (add.status_code, change.status_code) == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("editor", 403), ("publisher", 403), ("superuser", 200)],
+)
+def test_only_superusers_manage_accounts(client, role, expected):
+    client = client_for(client, account(role))
+    assert client.get(reverse("admin:auth_user_add")).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_draft"),
+    [("anonymous", False), ("editor", True), ("publisher", True), ("superuser", True)],
+)
+def test_drafts_are_previewed_by_staff_only(client, role, sees_draft):
+    draft = draft_with_source(title="Unreviewed entry")
+    response = client_for(client, account(role)).get(draft.get_absolute_url())
+    assert response.status_code == (200 if sees_draft else 404)
+    if sees_draft:
+        assert "Preview:" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "can_submit", "can_publish", "can_retract"),
+    [
+        ("editor", True, False, False),
+        ("publisher", True, True, True),
+        ("superuser", True, True, True),
+    ],
+)
+def test_the_workflow_lets_each_role_do_exactly_its_part(
+    role, can_submit, can_publish, can_retract
+):
+    user = account(role)
+    deployment = draft_with_source()
+
+    workflow.submit(deployment, user)
+    assert deployment.state == State.REVIEW
+
+    if can_publish:
+        workflow.publish(deployment, user)
+        assert deployment.state == State.PUBLISHED
+    else:
+        with pytest.raises(workflow.WorkflowError, match="submit it for review"):
+            workflow.publish(deployment, user)
+        deployment.refresh_from_db()
+        assert deployment.state == State.REVIEW
+        workflow.publish(deployment, account("publisher"))
+
+    if can_retract:
+        workflow.retract(deployment, "The source withdrew the story.", user)
+        assert deployment.state == State.RETRACTED
+    else:
+        with pytest.raises(workflow.WorkflowError):
+            workflow.retract(deployment, "No.", user)
+
+
+def test_setup_roles_gives_exact_permissions_and_can_run_again():
+    call_command("setup_roles", verbosity=0)
+    call_command("setup_roles", verbosity=0)
+    editor, publisher = account("editor"), account("publisher")
+    assert editor.has_perm("tracker.add_deployment")
+    assert editor.has_perm("tracker.change_citation")
+    assert not editor.has_perm("tracker.publish_deployment")
+    assert not editor.has_perm("tracker.delete_deployment")
+    assert not editor.has_perm("auth.change_user")
+    assert publisher.has_perm("tracker.publish_deployment")
+    assert not publisher.has_perm("auth.add_user")
+
+
+# -- No source, no publish ----------------------------------------------------------------------
+
+
+def test_the_model_refuses_to_publish_without_a_citation():
+    deployment = DeploymentFactory(state=State.DRAFT, cited=False)
+    deployment.state = State.PUBLISHED
+    with pytest.raises(ValidationError, match="citation to a source with a URL"):
+        deployment.save()
+    with pytest.raises(ValidationError):
+        DeploymentFactory(state=State.PUBLISHED, cited=False)
+
+
+def test_a_source_without_a_url_is_not_enough_to_publish():
+    deployment = DeploymentFactory(state=State.DRAFT, cited=False)
+    CitationFactory(deployment=deployment, source=SourceFactory(url=None))
+    with pytest.raises(workflow.WorkflowError, match="source with a URL"):
+        workflow.publish(deployment)
+
+
+def test_bulk_updates_cannot_publish():
+    draft_with_source()
+    with pytest.raises(ValueError, match="one by one"):
+        Deployment.objects.update(state=State.PUBLISHED)
+
+
+def test_the_admin_publish_button_without_a_citation_shows_a_message(admin_client):
+    deployment = DeploymentFactory(state=State.DRAFT, cited=False, title="Unsourced")
+    response = post_change(admin_client, deployment, "_publish")
+    assert response.status_code == 200
+    assert "cannot be published yet" in response.content.decode()
+    deployment.refresh_from_db()
+    assert deployment.state == State.DRAFT
+
+
+def test_an_editor_pressing_publish_gets_a_message_not_a_403(client):
+    deployment = draft_with_source(title="Editor entry")
+    response = post_change(client_for(client, account("editor")), deployment, "_publish")
+    assert response.status_code == 200
+    assert "submit it for review" in response.content.decode()
+    deployment.refresh_from_db()
+    assert deployment.state == State.DRAFT
+
+
+def test_the_admin_publish_action_refuses_unsourced_entries(admin_client):
+    sourced = draft_with_source(title="Sourced")
+    unsourced = DeploymentFactory(state=State.DRAFT, cited=False, title="Unsourced")
+    response = admin_client.post(
+        reverse("admin:tracker_deployment_changelist"),
+        {"action": "publish", "_selected_action": [sourced.pk, unsourced.pk]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "cannot be published yet" in body
+    sourced.refresh_from_db()
+    unsourced.refresh_from_db()
+    assert (sourced.state, unsourced.state) == (State.PUBLISHED, State.DRAFT)
+
+
+def test_removing_the_last_citation_of_a_published_entry_is_refused_on_the_form(admin_client):
+    deployment = published_deployment()
+    response = post_change(admin_client, deployment, **{"citations-0-DELETE": "on"})
+    assert "needs at least one citation" in response.content.decode()
+    assert deployment.citations.count() == 1
+
+
+def test_a_retraction_needs_a_reason_and_stays_reachable_but_unlisted(admin_client, client):
+    deployment = published_deployment(title="Withdrawn story", country=country("FR"))
+    response = post_change(admin_client, deployment, "_retract", retraction_reason="")
+    assert "Say why" in response.content.decode()
+    post_change(admin_client, deployment, "_retract", retraction_reason="The source corrected it.")
+    deployment.refresh_from_db()
+    assert deployment.state == State.RETRACTED
+    page = client.get(deployment.get_absolute_url()).content.decode()
+    assert "Retracted" in page and "The source corrected it." in page
+    assert "Withdrawn story" not in client.get("/deployments/?country=FR").content.decode()
+    assert "Withdrawn story" not in client.get("/feeds/latest.atom").content.decode()
+
+
+# -- History -------------------------------------------------------------------------------------
+
+
+def test_every_edit_is_in_the_admin_history_and_on_the_public_page(admin_client, client):
+    deployment = published_deployment(title="Tracked entry")
+    post_change(admin_client, deployment, summary="A corrected summary.")
+    record = deployment.changes.latest("history_date")
+    assert record.history_user.username == "admin"
+    assert record.summary == "A corrected summary."
+    history_page = admin_client.get(
+        reverse("admin:tracker_deployment_history", args=[deployment.pk])
+    )
+    assert (
+        "A corrected summary." in history_page.content.decode() or history_page.status_code == 200
+    )
+    public = client.get(deployment.get_absolute_url()).content.decode()
+    assert "changed: summary" in public
+    assert "admin" not in public.split("History of this entry")[1].split("</section>")[0]
+    assert "Tracked entry" in client.get("/changes/").content.decode()
+
+
+def test_marking_verified_records_who_and_when_for_editors_and_the_date_for_readers(
+    admin_client, client
+):
+    deployment = published_deployment()
+    post_change(admin_client, deployment, "_verify")
+    deployment.refresh_from_db()
+    assert deployment.last_verified_by.username == "admin"
+    assert deployment.last_verified_on is not None
+    page = client.get(deployment.get_absolute_url()).content.decode()
+    assert "last verified against its sources: not yet" not in page
+
+
+def test_a_url_already_recorded_offers_the_existing_source(admin_client):
+    existing = SourceFactory(url="https://news.example.org/story", title="The story")
+    response = admin_client.post(
+        reverse("admin:tracker_source_add"),
+        {
+            "title": "Same story again",
+            "slug": "same-story",
+            "url": "https://news.example.org/story/",
+            "published_on_precision": "day",
+            "kind": "news_article",
+        },
+    )
+    body = response.content.decode()
+    assert "already recorded as" in body
+    assert reverse("admin:tracker_source_change", args=[existing.pk]) in body
+
+
+def test_a_lookalike_entry_is_flagged_when_saved(admin_client):
+    from tests.factories import VendorFactory
+
+    vendor = VendorFactory()
+    published_deployment(country=country("RS"), locality="Belgrade", vendors=[vendor])
+    twin = draft_with_source(country=country("RS"), locality="belgrade", title="Twin")
+    response = post_change(admin_client, twin, vendors=[vendor.pk])
+    assert "looks like" in response.content.decode()
