@@ -1,4 +1,4 @@
-"""A reader's journey in a real browser (Debian's Chromium driven by Playwright).
+"""Journeys in a real browser (Debian's Chromium driven by Playwright), against a live server.
 
 Every request the browser makes is recorded: a page that loaded a font, a script or a map tile
 from another host would tell that host who is reading about surveillance.
@@ -9,12 +9,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from tracker.roles import EDITOR, PUBLISHER, setup_roles
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here (loading
-# the fixture) happen before any page is driven, so Django's async guard can stand down.
+# serialized_rollback: flushing between tests would otherwise drop the countries and the
+# technology vocabulary that migrations load.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here happen
+# between page actions, never concurrently, so Django's async guard can stand down.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,17 +30,36 @@ ARTICLE_URL_PREFIX = "https://qg.media/2021/08/28/"
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 
 
+class Browser:
+    """Opens pages in separate sessions and remembers every host they contacted."""
+
+    def __init__(self, browser, base):
+        self.browser = browser
+        self.base = base
+        self.hosts = set()
+
+    def page(self):
+        page = self.browser.new_context().new_page()
+        page.on("request", lambda request: self.hosts.add(urlsplit(request.url).hostname))
+        return page
+
+    def log_in(self, username):
+        page = self.page()
+        page.goto(self.base + "/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "a long editorial passphrase")
+        page.click("input[type=submit]")
+        page.wait_for_url("**/admin/")
+        return page
+
+
 @pytest.fixture
-def browser_page(live_server, settings):
+def browser(live_server):
     from playwright.sync_api import sync_playwright
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     call_command("loaddata", FIXTURE, verbosity=0)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -43,19 +70,15 @@ def browser_page(live_server, settings):
                 "--no-first-run",
             ],
         )
-        page = browser.new_page()
-        page.requested_hosts = set()
-        page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).hostname))
-        page.base = live_server.url
-        yield page
-        browser.close()
+        yield Browser(chromium, live_server.url)
+        chromium.close()
 
 
 def test_a_reader_goes_from_the_map_to_belgrade_and_its_source_without_leaving_this_host(
-    browser_page,
+    browser,
 ):
-    page = browser_page
-    page.goto(page.base + "/")
+    page = browser.page()
+    page.goto(browser.base + "/")
 
     page.locator('svg a[href*="country=RS"]').first.click()
     page.wait_for_url("**/deployments/?*country=RS*")
@@ -72,4 +95,60 @@ def test_a_reader_goes_from_the_map_to_belgrade_and_its_source_without_leaving_t
     page.wait_for_url("**/sources/qg-2021-08-28-surveillance-export/")
     assert page.locator(".facts a.source-link").get_attribute("href").startswith(ARTICLE_URL_PREFIX)
 
-    assert page.requested_hosts == {"127.0.0.1"}
+    assert browser.hosts == {"127.0.0.1"}
+
+
+def choose(page, select_id, text):
+    """Pick ``text`` in one of the admin's autocomplete boxes, as an editor would."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_an_editor_submits_a_sourced_entry_and_a_publisher_publishes_it(browser):
+    groups = setup_roles()
+    for username, role in [("erin", EDITOR), ("paul", PUBLISHER)]:
+        user = User.objects.create_user(
+            username, password="a long editorial passphrase", is_staff=True
+        )
+        user.groups.add(groups[role])
+
+    editor = browser.log_in("erin")
+    editor.goto(browser.base + "/admin/tracker/source/add/")
+    editor.fill("#id_title", "Novi Sad council minutes")
+    editor.fill("#id_url", "https://novisad.example.org/minutes/2021-03")
+    editor.locator("input[name=_save]").click()
+    editor.wait_for_url("**/admin/tracker/source/")
+
+    editor.goto(browser.base + "/admin/tracker/deployment/add/")
+    editor.fill("#id_title", "Novi Sad traffic cameras")
+    choose(editor, "id_country", "Serbia")
+    editor.fill("#id_locality", "Novi Sad")
+    choose(editor, "id_citations-0-source", "Novi Sad council minutes")
+    editor.fill("#id_citations-0-quote", "The council approved forty cameras.")
+    editor.locator("input[name=_submit_review]").click()
+    editor.wait_for_load_state()
+    assert "submitted for review" in editor.content()
+    assert "Novi Sad traffic cameras" not in _public_list(browser)
+
+    publisher = browser.log_in("paul")
+    publisher.goto(browser.base + "/admin/tracker/deployment/?state__exact=review")
+    publisher.get_by_role("link", name="Novi Sad traffic cameras").click()
+    publisher.locator("input[name=_publish]").click()
+    publisher.wait_for_load_state()
+    assert "published" in publisher.content()
+
+    reader = browser.page()
+    reader.goto(browser.base + "/deployments/?country=RS")
+    reader.get_by_role("link", name="Novi Sad traffic cameras").click()
+    assert "The council approved forty cameras." in reader.locator(".citation").inner_text()
+    assert reader.locator(".citation a.source-link").get_attribute("href") == (
+        "https://novisad.example.org/minutes/2021-03"
+    )
+    assert browser.hosts == {"127.0.0.1"}
+
+
+def _public_list(browser):
+    page = browser.page()
+    page.goto(browser.base + "/deployments/")
+    return page.content()

@@ -164,8 +164,10 @@ STORAGES = {
 }
 
 # Readers of a site about surveillance should not be tracked by it: no referrer leaks to the
-# sources we link to, and the CSP (tracker.middleware) forbids loading anything from elsewhere.
-SECURE_REFERRER_POLICY = "no-referrer"
+# sources we link to ("same-origin", not "no-referrer", which makes browsers send "Origin: null"
+# on our own forms and fail the CSRF check), and the CSP (tracker.middleware) forbids loading
+# anything from elsewhere.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
