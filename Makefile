@@ -71,7 +71,7 @@ check: install-dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Rebuild the map's shapes (static/map/world.svg, tracker/data/world_shapes.json) from Natural
+# Rebuild the map's shapes (tracker/data/world_shapes.json) from Natural
 # Earth 1:50m as packaged by world-atlas on the npm registry. Only needed to change the map.
 map: install
 	@tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent world-atlas@2 >/dev/null && tar xzf world-atlas-2.*.tgz) \

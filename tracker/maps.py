@@ -1,31 +1,76 @@
 """The world map: deployments per country as an SVG choropleth, drawn on the server.
 
-Country shapes are prepared once (manage.py build_world_shapes) into static/map/world.svg,
-which the browser fetches from this host and caches; each page's map only places those shapes
-with <use>, shaded by count, each country with entries a link, each with a <title> giving its
-name and count. No tiles, no script, no other host.
+The shapes (Natural Earth 1:50m, Equal Earth projection) are prepared once by
+``manage.py build_world_shapes`` into tracker/data/world_shapes.json and read once per process.
+Each map is one inline <svg>: every country with entries is a link around its shape, with a
+<title> giving its name and count; the others are plain grey shapes. No tiles, no script, no
+request to any host. Colour is never the only clue: the counts are in the titles and in the
+table the template shows beside the map, which also lists countries too small to draw.
 """
 
 import functools
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
-from django.templatetags.static import static
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 SHAPES = Path(__file__).resolve().parent / "data" / "world_shapes.json"
+PATH_DATA = re.compile(r"[MlazZ0-9 .\-]+")
 
-# Upper bounds of the shading classes; colour is never the only carrier of the count.
+# Upper bounds of the shading classes (CSS map-c1 … map-c5) and how the legend words them.
 BREAKS = [(1, "1"), (4, "2–4"), (9, "5–9"), (24, "10–24"), (None, "25 or more")]
 
 
+@dataclass(frozen=True)
+class Shape:
+    key: str  # ISO 3166-1 numeric, or "XK" for Kosovo, which has none
+    iso2: str
+    name: str
+    d: str  # checked against PATH_DATA, so marked safe once, not escaped on every page
+    marker: bool  # too small to see at this scale, so drawn with a round marker
+
+    @property
+    def plain(self):
+        return format_html('<path class="map-land" d="{}"/>', self.d)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    view_box: str
+    by_iso2: dict
+    in_order: tuple  # ordinary shapes first, markers over them: no microstate hidden by its host
+    other: str  # land that belongs to no country (Siachen Glacier), ready to draw
+    plain: dict  # iso2: the country as a grey unlinked path, ready to draw
+
+
 @functools.cache
-def frame():
-    """The map's viewBox and the countries that have a shape, read once per process."""
+def shapes():
+    """The shipped shapes, checked and indexed once per process (never per request)."""
     data = json.loads(SHAPES.read_text())
-    return data["viewBox"], frozenset(data["boxes"])
+    by_iso2 = {}
+    for key, entry in data["countries"].items():
+        d = checked(entry["d"])
+        shape = Shape(key, entry["iso2"], entry["name"], d, entry.get("marker", False))
+        by_iso2[shape.iso2] = shape
+    in_order = tuple(sorted(by_iso2.values(), key=lambda s: (s.marker, s.key)))
+    other = "".join(Shape("", "", e["name"], checked(e["d"]), False).plain for e in data["other"])
+    plain = {s.iso2: s.plain for s in in_order}
+    return Shapes(format_html("{}", data["viewBox"]), by_iso2, in_order, mark_safe(other), plain)
+
+
+def checked(d):
+    """Path data, safe to put in a page as is: nothing but commands, numbers and spaces.
+
+    A broken build must fail loudly here, not draw garbage (or worse) on every page.
+    """
+    if not PATH_DATA.fullmatch(d):
+        raise ImproperlyConfigured(f"{SHAPES} holds something that is not SVG path data.")
+    return mark_safe(d)
 
 
 @dataclass(frozen=True)
@@ -35,6 +80,7 @@ class CountryCount:
     slug: str
     count: int
     link: str = ""
+    numeric: str = ""
 
     @property
     def shade(self):
@@ -50,19 +96,47 @@ class CountryCount:
 
 
 def country_counts(deployments):
-    """Published deployments per country, in one aggregate query, most first."""
+    """Deployments per country, in one aggregate query, most first.
+
+    ``deployments`` may be filtered across many-to-many relations (vendors, technologies),
+    which repeats rows in the join; counting distinct keys keeps every entry counted once.
+    """
     rows = (
         deployments.order_by()
-        .values_list("country__iso2", "country__name", "country__slug")
+        .values_list("country__iso2", "country__name", "country__slug", "country__numeric")
         .annotate(n=Count("pk", distinct=True))
     )
-    counts = [CountryCount(iso2, name, slug, n) for iso2, name, slug, n in rows if n]
+    counts = [
+        CountryCount(iso2, name, slug, n, numeric=numeric)
+        for iso2, name, slug, numeric, n in rows
+        if n
+    ]
     return sorted(counts, key=lambda c: (-c.count, c.name))
 
 
-def world_map(counts, link, *, highlight="", title="Deployments per country"):
-    """A map of ``counts``, each country linking to ``link(country_count)``."""
-    return WorldMap([replace(c, link=link(c)) for c in counts], highlight, title)
+def world_map(counts, link, *, highlight="", title="Deployments per country", dom_id="world-map"):
+    """A map of ``counts`` (CountryCount rows), each country linking to ``link(country_count)``.
+
+    ``highlight`` is the ISO alpha-2 code of a country to outline (the country's own page).
+    ``dom_id`` prefixes the ids the SVG's title and description need; change it only when a
+    page shows two maps.
+    """
+    return WorldMap([replace(c, link=link(c)) for c in counts], highlight or "", title, dom_id)
+
+
+def render_world_map(counts, *, link, highlight=None, label="Deployments per country"):
+    """The map's SVG alone, for ``counts`` given as {Country: count} (or CountryCount rows).
+
+    Pages should prefer ``world_map``, whose result also gives the table rows and the countries
+    too small to draw (``.unmapped``), which a page must list.
+    """
+    if isinstance(counts, dict):
+        counts = [
+            CountryCount(c.iso2, c.name, c.slug, n, numeric=c.numeric)
+            for c, n in counts.items()
+            if n
+        ]
+    return world_map(counts, link, highlight=highlight, title=label).svg()
 
 
 @dataclass(frozen=True)
@@ -70,6 +144,7 @@ class WorldMap:
     counts: list
     highlight: str = ""
     title: str = "Deployments per country"
+    dom_id: str = "world-map"
 
     @property
     def legend(self):
@@ -77,45 +152,65 @@ class WorldMap:
 
     @property
     def unmapped(self):
-        """Countries with entries but no shape at this scale: listed, never silently lost."""
-        _, shaped = frame()
-        return [c for c in self.counts if c.iso2 not in shaped]
+        """Countries with entries but no shape at this scale: listed, never silently lost.
+
+        Natural Earth draws some territories as part of another country (French Guiana and
+        Réunion with France, Svalbard with Norway) and leaves out a few specks (Gibraltar,
+        Tuvalu, Tokelau).
+        """
+        by_iso2 = shapes().by_iso2
+        return [c for c in self.counts if c.count > 0 and c.iso2 not in by_iso2]
 
     def svg(self):
-        view_box, shaped = frame()
-        sprite = static("map/world.svg")
-        counted = {c.iso2: c for c in self.counts}
-        base = format_html_join(
-            "",
-            '<use href="{}#{}" class="map-land{}"/>',
-            (
-                (sprite, iso2, " map-highlight" if iso2 == self.highlight else "")
-                for iso2 in sorted(shaped)
-                if iso2 not in counted
+        drawn = shapes()
+        counted = {c.iso2: c for c in self.counts if c.count > 0 and c.iso2 in drawn.by_iso2}
+        highlighted = drawn.by_iso2.get(self.highlight)
+        rest = [s for s in drawn.in_order if s is not highlighted]
+        base = "".join(drawn.plain[s.iso2] for s in rest if s.iso2 not in counted)
+        parts = [
+            format_html(
+                '<g class="map-base" aria-hidden="true">{}{}</g>', drawn.other, mark_safe(base)
             ),
-        )
-        shaded = format_html_join(
-            "",
-            '<a href="{}"><title>{}</title><use href="{}#{}" class="map-c{}{}"/></a>',
-            (
-                (
-                    c.link,
-                    c.label,
-                    sprite,
-                    c.iso2,
-                    c.shade,
-                    " map-highlight" if c.iso2 == self.highlight else "",
-                )
-                for c in self.counts
-                if c.iso2 in shaped
-            ),
+            *(self._country(s, counted) for s in rest if s.iso2 in counted),
+        ]
+        if highlighted:
+            # Drawn last, over its neighbours: a white halo under a dark outline shows against
+            # every shade and the grey.
+            parts += [
+                format_html('<path class="map-halo" d="{}" aria-hidden="true"/>', highlighted.d),
+                self._country(highlighted, counted, " map-highlight"),
+            ]
+        shown = len(counted)
+        noun = "country has" if shown == 1 else "countries have"
+        desc = (
+            f"{shown} {noun} at least one deployment; each is shaded, darker for more "
+            f"({', '.join(label for _, label in BREAKS)}), and links to its entries. "
+            "Countries with none are grey. The table with the map gives every count."
+            if shown
+            else "No country has a deployment here yet; every country is grey."
         )
         return format_html(
-            '<svg class="world-map" viewBox="{}" aria-label="{}" role="group">'
-            "<title>{}</title>{}{}</svg>",
-            view_box,
+            '<svg class="world-map" viewBox="{}" role="group" aria-labelledby="{}-title {}-desc">'
+            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
+            drawn.view_box,
+            self.dom_id,
+            self.dom_id,
+            self.dom_id,
             self.title,
-            self.title,
-            base,
-            shaded,
+            self.dom_id,
+            desc,
+            mark_safe("".join(parts)),  # format_html, or escape() on all that comes from outside
+        )
+
+    @staticmethod
+    def _country(shape, counted, extra=""):
+        count = counted.get(shape.iso2)
+        if count is None:
+            return format_html('<path class="map-land{}" d="{}"/>', extra, shape.d)
+        # What format_html would do, more cheaply (this runs once per shaded country): only the
+        # link and the name come from outside; shade and extra are ours, and shape.d was
+        # checked when the shapes were loaded.
+        return (
+            f'<a href="{escape(count.link)}"><title>{escape(count.label)}</title>'
+            f'<path class="map-c{count.shade:d}{extra}" d="{shape.d}"/></a>'
         )
