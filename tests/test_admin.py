@@ -1,4 +1,4 @@
-"""The editors' admin: login required, every model's pages work, citations inline."""
+"""The editors' admin: login required, every model's pages work, citations inline, search."""
 
 import pytest
 from django.contrib import admin
@@ -9,13 +9,19 @@ from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
 
-TRACKER_MODELS = [model for model in admin.site._registry if model._meta.app_label == "tracker"]
+REGISTERED = list(admin.site._registry)
+TRACKER_MODELS = [model for model in REGISTERED if model._meta.app_label == "tracker"]
 
 
-def test_every_tracker_model_is_registered():
+def admin_url(model, action, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def test_every_core_tracker_model_is_registered():
     names = {model.__name__ for model in TRACKER_MODELS}
-    assert names == {
+    assert names >= {
         "Citation",
+        "Correction",
         "Country",
         "Deployment",
         "Designation",
@@ -27,44 +33,90 @@ def test_every_tracker_model_is_registered():
     }
 
 
+def test_the_admin_sends_anonymous_visitors_to_the_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert client.get("/admin/login/").status_code == 200
+
+
 @pytest.mark.parametrize("model", TRACKER_MODELS, ids=lambda m: m.__name__)
 def test_admin_pages_send_anonymous_visitors_to_the_login(client, model):
     for action in ("changelist", "add"):
-        url = reverse(f"admin:tracker_{model._meta.model_name}_{action}")
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/")
+        response = client.get(admin_url(model, action))
+        assert response.status_code == 302, action
+        assert response["Location"].startswith("/admin/login/"), action
 
 
-@pytest.mark.parametrize("model", TRACKER_MODELS, ids=lambda m: m.__name__)
-def test_an_editor_can_open_every_list_and_add_form(admin_client, article, model):
-    for action in ("changelist", "add"):
-        url = reverse(f"admin:tracker_{model._meta.model_name}_{action}")
-        assert admin_client.get(url).status_code == 200, url
+def test_an_anonymous_visitor_cannot_open_a_change_page(client):
+    deployment = published_deployment()
+    response = client.get(admin_url(Deployment, "change", deployment.pk))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
 
 
-def test_the_deployment_form_edits_citations_inline_with_autocomplete(admin_client, article):
-    belgrade = Deployment.objects.get(slug="belgrade-huawei-safe-city")
-    response = admin_client.get(reverse("admin:tracker_deployment_change", args=[belgrade.pk]))
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "citations-TOTAL_FORMS" in body
-    assert "À l’image de Belgrade" in body
-    for field in ["country", "vendors", "technologies", "origin_countries"]:
-        assert f'id="id_{field}"' in body
-    assert body.count("admin-autocomplete") >= 4
+@pytest.mark.usefixtures("article_for_class")
+class TestASuperuser:
+    def test_a_superuser_can_open_the_admin_index(self, admin_client):
+        body = admin_client.get("/admin/").content.decode()
+        assert "Surveillance Export Tracker: editors" in body
+        for model in TRACKER_MODELS:
+            assert admin_url(model, "changelist") in body, model.__name__
 
+    @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
+    def test_a_superuser_can_open_every_list_and_add_form(self, admin_client, model):
+        # Corrections come from readers only: the admin lists and decides them, never adds.
+        actions = ("changelist",) if model.__name__ == "Correction" else ("changelist", "add")
+        for action in actions:
+            url = admin_url(model, action)
+            assert admin_client.get(url).status_code == 200, url
 
-def test_admin_search_finds_deployments_by_vendor_and_quote(admin_client, article):
-    url = reverse("admin:tracker_deployment_changelist")
-    assert "Belgrade" in admin_client.get(url, {"q": "Huawei"}).content.decode()
-    assert "Xinjiang" in admin_client.get(url, {"q": "Ouïghours"}).content.decode()
+    def test_the_deployment_form_edits_citations_inline_with_autocomplete(self, admin_client):
+        belgrade = Deployment.objects.get(slug="belgrade-huawei-safe-city")
+        response = admin_client.get(admin_url(Deployment, "change", belgrade.pk))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert 'name="citations-TOTAL_FORMS"' in body
+        assert 'name="citations-INITIAL_FORMS" value="2"' in body
+        assert "À l’image de Belgrade" in body
+        for field in ["country", "vendors", "technologies", "origin_countries"]:
+            assert f'id="id_{field}"' in body
+        assert body.count("admin-autocomplete") >= 4
+
+    @pytest.mark.parametrize(
+        ("query", "found", "not_found"),
+        [
+            ("Huawei", "Belgrade", "Massachusetts"),  # vendor name
+            ("Tennessee", "Tennessee", "Belgrade"),  # locality
+            ("Ouïghours", "Xinjiang", "Belgrade"),  # citation quote
+            ("Serbia", "Belgrade", "Xinjiang"),  # country name
+        ],
+    )
+    def test_admin_search_finds_deployments(self, admin_client, query, found, not_found):
+        response = admin_client.get(admin_url(Deployment, "changelist"), {"q": query})
+        assert response.status_code == 200
+        results = response.context["cl"].result_list
+        titles = " ".join(f"{d.title} {d.locality}" for d in results)
+        assert found in titles
+        assert not_found not in titles
+
+    def test_admin_search_lists_an_entry_once_however_many_words_match(self, admin_client):
+        response = admin_client.get(admin_url(Deployment, "changelist"), {"q": "Hikvision"})
+        slugs = [d.slug for d in response.context["cl"].result_list]
+        assert len(slugs) == len(set(slugs))
+        assert {
+            "massachusetts-police-hikvision",
+            "colorado-police-hikvision",
+            "tennessee-police-hikvision",
+            "france-hikvision-dahua",
+        } <= set(slugs)
 
 
 def test_the_publish_action_publishes_and_stamps_the_time(admin_client):
-    draft = published_deployment(state=Deployment.State.DRAFT, published_at=None)
+    draft = published_deployment(state=Deployment.State.DRAFT)
+    assert draft.published_at is None
     admin_client.post(
-        reverse("admin:tracker_deployment_changelist"),
+        admin_url(Deployment, "changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},
     )
     draft.refresh_from_db()

@@ -26,18 +26,23 @@ def field_names(model):
     return {field.name: field.verbose_name for field in model._meta.fields}
 
 
-def _deployment_changes(records, since):
-    """Changes between consecutive history records (oldest first) of one deployment."""
+def _deployment_changes(records):
+    """Changes after the first publication, from one deployment's history (oldest first).
+
+    The publication itself is not a change; everything after it is, retraction included.
+    """
     names = field_names(Deployment)
     changes = []
     previous = None
     for record in records:
-        if previous is not None and record.history_date >= since:
+        if previous is not None:
             delta = record.diff_against(previous, excluded_fields=NOT_SHOWN)
             fields = [str(names.get(name, name)) for name in delta.changed_fields]
             if fields:
                 changes.append(Change(record.history_date, "changed: " + ", ".join(fields)))
-        previous = record
+            previous = record
+        elif record.state == Deployment.State.PUBLISHED:
+            previous = record
     return changes
 
 
@@ -47,7 +52,7 @@ def public_changes(deployment):
     if since is None:
         return []
     records = deployment.changes.order_by("history_date", "history_id")
-    changes = _deployment_changes(records, since)
+    changes = _deployment_changes(records)
     cited = Citation.history.filter(deployment_id=deployment.pk, history_date__gt=since)
     changes += [
         Change(record.history_date, f"citation {KINDS[record.history_type]}")
@@ -68,7 +73,7 @@ def recent_changes(limit=50):
     changes = []
     for deployment_id, history in by_deployment.items():
         deployment = public[deployment_id]
-        for change in _deployment_changes(history, deployment.published_at):
+        for change in _deployment_changes(history):
             changes.append(Change(change.when, change.what, deployment))
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]

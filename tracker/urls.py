@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import exports, feeds, views
+from . import corrections, exports, feeds, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,6 +10,11 @@ urlpatterns = [
         "deployments/<slug:slug>.json",
         exports.DeploymentJSONView.as_view(),
         name="deployment-json",
+    ),
+    path(
+        "deployments/<slug:slug>/corrections/",
+        corrections.suggest_correction,
+        name="deployment-correction",
     ),
     path(
         "deployments/<slug:slug>/",

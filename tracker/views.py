@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from . import exports, history
 from .charts import Timeline, year_counts
+from .corrections import CorrectionFormMixin
 from .facets import facet_counts
 from .filters import SORTS, DeploymentFilter
 from .maps import country_counts, world_map
@@ -148,7 +149,7 @@ def printable_params(params):
     return cleaned
 
 
-class DeploymentDetailView(exports.DetailExportMixin, DetailView):
+class DeploymentDetailView(CorrectionFormMixin, exports.DetailExportMixin, DetailView):
     template_name = "tracker/deployment_detail.html"
     context_object_name = "deployment"
 

@@ -1,5 +1,6 @@
 """The tracker's data model, one concept per module."""
 
+from .corrections import Correction
 from .countries import Country
 from .deployments import Citation, Deployment
 from .designations import Designation
@@ -10,6 +11,7 @@ from .vendors import Vendor, VendorAlias
 
 __all__ = [
     "Citation",
+    "Correction",
     "Country",
     "DatePrecision",
     "Deployment",
