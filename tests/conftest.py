@@ -1,9 +1,10 @@
-"""Shared fixtures: plain static storage, and the founding article's data."""
+"""Shared fixtures: plain static storage, a fast password hasher, and the founding article."""
 
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_FIXTURE = ROOT / "fixtures" / "article.json"
@@ -18,7 +19,28 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Accounts made by tests (admin_client, editors) need not cost half a second of PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def article(db):
     """The founding article's vendors, sources, deployments, designations and findings."""
     call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
+
+
+@pytest.fixture(scope="class")
+def article_for_class(django_db_setup, django_db_blocker):
+    """The article, loaded once for a whole test class, for tests that only read it.
+
+    Loading it takes about half a second; classes of read-only tests share one load. It sits
+    in a transaction rolled back after the class's last test, and each test still runs in its
+    own savepoint (the ``db`` fixture), so what a test writes is undone as usual. Outside a
+    class, pytest gives a class-scoped fixture to each test function on its own.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
+        yield
+        transaction.set_rollback(True)
