@@ -11,13 +11,14 @@ WORKERS ?= 2
 STAMP_APP := $(VENV)/.installed-app
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev setup run dev test chromium lint check map clean
+.PHONY: help install install-dev setup run dev test chromium lint check data map clean
 
 help:
 	@echo "make run      set up (venv, install, migrate, load the article's data, static) and serve on http://$(HOST):$(PORT)"
 	@echo "make test     install the test tools and run the whole suite"
 	@echo "make lint     ruff check + ruff format --check"
 	@echo "make dev      Django's development server with DEBUG on"
+	@echo "make data     regenerate fixtures/imported.json from ../shared/data"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +39,7 @@ install-dev: $(STAMP_DEV)
 # (natural keys), so running setup again changes nothing.
 setup: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py loaddata fixtures/article.json
+	$(BIN)/python manage.py loaddata fixtures/article.json fixtures/imported.json
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
@@ -70,6 +71,12 @@ lint: install-dev
 check: install-dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerate fixtures/imported.json from ../shared/data (Privacy International's SII transfers
+# and Carnegie's AIGS 2019) with the importers, in a scratch SQLite database: the configured
+# database is never touched. Commit the result; the raw files stay out of the repository.
+data: install
+	$(BIN)/python -m tracker.importers.fixture --data ../shared/data --output fixtures/imported.json
 
 # Rebuild the map's shapes (tracker/data/world_shapes.json) from Natural
 # Earth 1:50m as packaged by world-atlas on the npm registry. Only needed to change the map.

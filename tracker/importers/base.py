@@ -64,6 +64,8 @@ class SourceSpec:
     kind: str = "other"
     notes: str = ""
     owned: bool = True
+    # Also look an existing source up by its exact title (the project's CSV gives no more).
+    match_title: bool = False
 
     def values(self):
         return {
@@ -101,7 +103,7 @@ class VendorRef:
 @dataclass
 class DeploymentSpec:
     slug: str
-    external_id: str
+    external_id: str | None  # None: the entry has none (the project's own CSV)
     where: str
     title: str
     country: str
@@ -127,11 +129,14 @@ class DeploymentSpec:
 
     @property
     def publishable(self):
+        """Offered for publication only when a citation has a quote or a locator. The workflow
+        asks more (a cited source with a URL); if it refuses, the entry stays a draft."""
         return any(c.quote.strip() or c.locator.strip() for c in self.citations)
 
 
 @dataclass
 class Plan:
+    records: int = 0
     specs: list[DeploymentSpec] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -143,6 +148,7 @@ class Tally:
     def __init__(self):
         self.counts = {model: Counter() for model in MODELS}
         self.lines = []
+        self.notes = []
 
     def add(self, model, action, label=""):
         self.counts[model][action] += 1
@@ -233,6 +239,7 @@ class Importer:
     """Subclasses define ``label``, ``dataset`` (a SourceSpec or None), ``read`` and ``plan``."""
 
     label = "records"
+    command = "import"
     dataset: SourceSpec | None = None
 
     def read(self, path):
@@ -243,18 +250,19 @@ class Importer:
 
     def run(self, path, *, dry_run=False, skip_invalid=False, write=print, verbosity=1):
         """Import ``path``; returns (tally, plan). Raises CommandError on any failure."""
-        from .writer import Writer
+        from .writer import Writer, deferred_search_refresh
 
         try:
             records = self.read(path)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         plan = self.plan(records)
+        plan.records = plan.records or len(records)
         for refusal in plan.refusals:
             write(f"refused {refusal}")
         if plan.refusals and not skip_invalid:
             raise CommandError(
-                f"{len(plan.refusals)} of {len(plan.refusals) + len(plan.specs)} {self.label} "
+                f"{len(plan.refusals)} of {plan.records} {self.label} "
                 "refused (listed above); nothing was imported. Fix them, or run again with "
                 "--skip-invalid to import the others."
             )
@@ -262,12 +270,14 @@ class Importer:
         current = "the dataset source"
         try:
             with transaction.atomic():
-                writer = Writer(tally)
-                if self.dataset:
-                    writer.source(self.dataset)
-                for spec in plan.specs:
-                    current = spec.where
-                    writer.deployment(spec)
+                with deferred_search_refresh():
+                    writer = Writer(tally, reason=f"{self.command} {Path(path).name}")
+                    if self.dataset:
+                        writer.source(self.dataset)
+                    for spec in plan.specs:
+                        current = spec.where
+                        writer.deployment(spec)
+                    current = "the search index refresh"
                 if dry_run:
                     transaction.set_rollback(True)
         except Exception as exc:
@@ -284,10 +294,13 @@ class Importer:
             for line in tally.lines:
                 write(prefix + line)
         if verbosity >= 1:
-            for note in plan.notes:
+            for note in [*plan.notes, *tally.notes]:
                 write(f"note {note}")
         title = "Summary (dry run: nothing was written)" if dry_run else "Summary"
-        write(f"{title}: {len(plan.specs)} {self.label} imported, {len(plan.refusals)} refused")
+        write(
+            f"{title}: {plan.records} {self.label} read; {len(plan.specs)} deployments planned; "
+            f"{len(plan.refusals)} {self.label} refused"
+        )
         for row in tally.table(len(plan.refusals)):
             write(row)
 

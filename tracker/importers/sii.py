@@ -89,6 +89,7 @@ class Refused(Exception):
 
 class SIIImporter(Importer):
     label = "transfers"
+    command = "import_sii"
     dataset = DATASET
 
     def read(self, path):

@@ -12,8 +12,10 @@ cells that name several companies, none, or a company in a particular role.
   and stated in the summary. Decision: the broker or reseller *is* recorded as the vendor, since
   it is the company the source names as selling; the manufacturer is not known from the record.
 - ``HEADQUARTERS``: where a vendor's head office is, for vendors whose headquarters is a matter of
-  public record (each checked by hand). Used only when a vendor is created and the record itself
-  does not give one country for it; an editor's value is never overwritten.
+  public record (each checked by hand). It is used when a vendor is created (or has no head office
+  yet); otherwise the SII record's own country is used when it names one company and one country
+  (the SII gives "Denmark" for BAE Systems, meaning its Danish unit: the table keeps it British).
+  An editor's value is never overwritten. The AIGS gives no head offices at all.
 
 Matching is exact on the normalized name (case, accents and spacing ignored), never fuzzy.
 """

@@ -2,8 +2,11 @@
 
 Matching rules (what makes a second run a no-op):
 
-- Deployment: by slug (derived from the external id). Its fields, vendors, origin countries and
-  technologies are compared with the plan and saved only when they differ.
+- Deployment: by external id, then by slug (derived from the external id). Its fields, vendors,
+  origin countries and technologies are compared with the plan and saved only when they differ.
+  A new entry is published through tracker.workflow.publish (which checks that it cites a source
+  with a URL) or, if that refuses, kept as a draft and reported. An existing entry's publication
+  state is left alone: an editor's unpublishing or retraction stands.
 - Citation: by (deployment, source, locator, quote), the model's own uniqueness; a citation the
   import owns (see DeploymentSpec) and the file no longer gives is removed.
 - Source: by URL, then by slug. A source the plan owns (``SourceSpec.owned``) and finds under its
@@ -15,11 +18,41 @@ Matching rules (what makes a second run a no-op):
 - Technology: by slug; created from technologies.EXTRA when missing, never overwritten.
 """
 
+from contextlib import contextmanager
+
+from tracker import search, workflow
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
 
 from . import technologies
 from .base import ImportConflict, slugify_ascii
 from .country_names import normalize
+
+REFRESH_CHUNK = 500
+
+
+@contextmanager
+def deferred_search_refresh():
+    """Rebuild each touched deployment's search document once, at the end of the block.
+
+    tracker.signals refreshes a deployment's search document on every save of it, of its
+    relations and of its citations: six times per imported entry, most of an import's time.
+    Inside this block the refreshes are collected instead (tracker.search.refresh is swapped for
+    a collector) and run once per deployment when the block succeeds. Use it inside the run's
+    transaction, in a single-threaded process (a management command, a test).
+    """
+    original, pending = search.refresh, set()
+
+    def collect(deployment_ids):
+        pending.update(deployment_ids)
+
+    search.refresh = collect
+    try:
+        yield
+    finally:
+        search.refresh = original
+    ids = sorted(pending)
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        original(ids[start : start + REFRESH_CHUNK])
 
 
 class Writer:
@@ -71,6 +104,8 @@ class Writer:
                 raise ImportConflict(
                     f"source slug {spec.slug!r} is taken by {existing.url}, not {spec.url}"
                 )
+        if existing is None and spec.match_title and not spec.url:
+            existing = Source.objects.filter(title=spec.title).order_by("pk").first()
         if existing is not None and not (spec.owned and existing.slug == spec.slug):
             self.tally.add("source", "unchanged")
             source = existing
@@ -184,13 +219,15 @@ class Writer:
             "year_note": spec.year_note[:100],
             "scale": spec.scale[:300],
             "summary": spec.summary,
-            "state": Deployment.State.PUBLISHED if spec.publishable else Deployment.State.DRAFT,
         }
-        existing = Deployment.objects.filter(slug=spec.slug).first()
+        if spec.external_id:
+            values["external_id"] = spec.external_id
+        existing = self._find_deployment(spec)
         if existing is None:
-            # Saved as a draft first: publishing checks the entry's citations, so it can only
-            # happen once they exist (Deployment.save).
-            deployment = Deployment(slug=spec.slug, **{**values, "state": Deployment.State.DRAFT})
+            # A new entry is saved as a draft, cited, then published through the workflow,
+            # which checks its sources. An existing entry keeps its state: an editor's
+            # unpublishing or retraction is never undone by a re-import.
+            deployment = Deployment(slug=spec.slug, state=Deployment.State.DRAFT, **values)
             self._reason(deployment)
             deployment.save()
         else:
@@ -208,14 +245,20 @@ class Writer:
                 if existing is not None:
                     changed.append(name)
         self._citations(deployment, spec)
-        fields = [key for key, value in values.items() if getattr(deployment, key) != value]
-        if fields:
-            for key in fields:
-                setattr(deployment, key, values[key])
-            self._reason(deployment)
-            deployment.save()
-            if existing is not None:
+        if existing is not None:
+            fields = [key for key, value in values.items() if getattr(deployment, key) != value]
+            if fields:
+                for key in fields:
+                    setattr(deployment, key, values[key])
+                self._reason(deployment)
+                deployment.save()
                 changed.extend(fields)
+        elif spec.publishable:
+            try:
+                self._reason(deployment)
+                workflow.publish(deployment)
+            except workflow.WorkflowError as exc:
+                self.tally.notes.append(f"{spec.where}: kept as a draft: {exc}")
         if existing is None:
             self.tally.add("deployment", "created", f"{spec.slug} — {spec.title}")
         elif changed:
@@ -223,6 +266,20 @@ class Writer:
         else:
             self.tally.add("deployment", "unchanged")
         return deployment
+
+    @staticmethod
+    def _find_deployment(spec):
+        """By external id, else by slug (an entry imported before it had an external id)."""
+        if spec.external_id:
+            found = Deployment.objects.filter(external_id=spec.external_id).first()
+            if found is not None:
+                return found
+        found = Deployment.objects.filter(slug=spec.slug).first()
+        if found and spec.external_id and found.external_id not in (None, spec.external_id):
+            raise ImportConflict(
+                f"slug {spec.slug!r} belongs to {found.external_id}, not {spec.external_id}"
+            )
+        return found
 
     def _citations(self, deployment, spec):
         wanted = {}
@@ -240,16 +297,19 @@ class Writer:
             label = f"on {deployment.slug}"
             if citation is None:
                 source_id, locator, quote = key
-                Citation.objects.create(
+                citation = Citation(
                     deployment=deployment,
                     source_id=source_id,
                     locator=locator,
                     quote=quote,
                     attributed_to_id=attributed_id,
                 )
+                self._reason(citation)
+                citation.save()
                 self.tally.add("citation", "created", label)
             elif citation.attributed_to_id != attributed_id:
                 citation.attributed_to_id = attributed_id
+                self._reason(citation)
                 citation.save()
                 self.tally.add("citation", "updated", label)
             else:

@@ -1,0 +1,219 @@
+"""import_csv: deployments in the tracker's own CSV format, the one the list exports."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import RequestFactory
+
+from tracker.exports import COLUMN_NAMES, export_response
+from tracker.importers.csv_format import DERIVED, USED
+from tracker.models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+
+SAMPLES = Path(__file__).resolve().parent / "import_samples"
+VALID = SAMPLES / "csv_valid.csv"
+MODELS = (Deployment, Citation, Source, Vendor, VendorAlias, Technology)
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command("import_csv", *map(str, args), stdout=out, **options)
+    return out.getvalue()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def export_csv(path):
+    request = RequestFactory().get("/deployments/", {"format": "csv"})
+    response = export_response(Deployment.objects.all(), "csv", request)
+    path.write_bytes(b"".join(response.streaming_content))
+    return path
+
+
+def snapshot():
+    """Everything an export row carries about each entry, by slug."""
+    return {
+        d.slug: (
+            d.title,
+            d.country.iso2,
+            d.locality,
+            d.operator,
+            d.status,
+            d.start_year,
+            d.end_year,
+            d.year_note,
+            d.scale,
+            d.summary,
+            d.state,
+            sorted(d.vendors.values_list("slug", flat=True)),
+            sorted(d.origin_countries.values_list("iso2", flat=True)),
+            sorted(d.technologies.values_list("slug", flat=True)),
+            sorted(
+                (c.source.slug, c.quote, c.locator, c.attributed_to and c.attributed_to.slug)
+                for c in d.citations.all()
+            ),
+        )
+        for d in Deployment.objects.all()
+    }
+
+
+def test_the_importer_reads_every_export_column_except_the_derived_ones():
+    assert set(USED) | set(DERIVED) == set(COLUMN_NAMES)
+    assert not set(USED) & set(DERIVED)
+
+
+def test_an_export_imports_back_into_the_same_entries(article, tmp_path):
+    before = snapshot()
+    exported = export_csv(tmp_path / "deployments.csv")
+    Deployment.objects.all().delete()
+    output = run(exported)
+    assert "deployment          8        0          0        0" in output
+    assert snapshot() == before
+    assert Source.objects.count() == 5  # matched by URL, source page slug or title: no copies
+
+
+def test_importing_an_export_over_its_own_entries_changes_nothing(article, tmp_path):
+    exported = export_csv(tmp_path / "deployments.csv")
+    before = counts()
+    output = run(exported)
+    assert counts() == before
+    assert "deployment          0        0          8        0" in output
+
+
+def test_a_new_entry_is_created_with_its_vendors_sources_and_citations():
+    output = run(VALID)
+    d = Deployment.objects.get(slug="lyon-example-vision-cameras")
+    assert d.external_id is None
+    assert (d.country.iso2, d.locality, d.status, d.start_year, d.state) == (
+        "FR", "Lyon", "active", 2019, "published"
+    )  # fmt: skip
+    assert d.vendors.get().slug == "example-vision"
+    assert sorted(d.technologies.values_list("slug", flat=True)) == [
+        "facial-recognition", "video-surveillance"
+    ]  # fmt: skip
+    quoted = d.citations.get(attributed_to__isnull=False)
+    assert quoted.source.slug == "example-news-lyon-cameras"  # from source_page
+    assert quoted.attributed_to.title == "Statement by the mayor of Lyon"
+    assert quoted.attributed_to.url is None
+    assert "2 rows read; 2 deployments planned; 0 rows refused" in output
+
+
+def test_vendor_spellings_country_code_case_and_new_vocabulary_are_handled():
+    run(VALID)
+    d = Deployment.objects.get(slug="example-city-smart-policing")
+    assert d.country.iso2 == "DE"
+    assert d.vendors.get().name == "Hikvision"
+    assert VendorAlias.objects.get(name="Hikvsion").vendor.slug == "hikvision"
+    assert d.technologies.get().slug == "smart-policing"
+    assert d.year_note == "late 2010s"
+
+
+def test_an_entry_citing_no_source_with_a_url_stays_a_draft_and_is_reported():
+    output = run(VALID)
+    assert Deployment.objects.get(slug="example-city-smart-policing").state == "draft"
+    assert "row 3 (example-city-smart-policing): kept as a draft" in output
+
+
+def test_a_file_without_byte_order_mark_is_read_too():
+    run(SAMPLES / "csv_no_bom.csv")
+    assert Deployment.objects.count() == 2
+
+
+def test_citations_the_row_no_longer_lists_are_removed(tmp_path):
+    run(VALID)
+    text = VALID.read_text(encoding="utf-8-sig")
+    fewer = tmp_path / "fewer.csv"
+    # Drop the second citation (the attributed one) of the Lyon entry.
+    start = text.index(', {""source_title"": ""Lyon installe des caméras « intelligentes »""', 1000)
+    end = text.index("}]", start) + 1
+    fewer.write_text(text[:start] + text[end:], encoding="utf-8")
+    output = run(fewer)
+    assert Deployment.objects.get(slug="lyon-example-vision-cameras").citations.count() == 1
+    assert "(1 removed)" in output
+
+
+def test_refused_rows_are_listed_and_nothing_is_imported_without_skip_invalid():
+    before = counts()
+    out = StringIO()
+    with pytest.raises(CommandError, match="11 of 12 rows refused"):
+        call_command("import_csv", str(SAMPLES / "csv_invalid_rows.csv"), stdout=out)
+    for line in (
+        "row 3 (atlantis-entry): unknown country code “QQ”",
+        "row 4 (bad-status): unknown status “rumoured”",
+        "row 5 (bad-years): end_year 2015 is before start_year 2019",
+        "row 6 (malformed-year): malformed start_year “20x9”",
+        "row 7 (unknown-tech): unknown technology slug(s) teleportation",
+        "row 8 (no-citation): no citation",
+        "row 9 (broken-citations): citations is not a JSON array",
+        "row 10 (empty-citation): citation 1 has neither quote nor locator",
+        "row 11 (lyon-example-vision-cameras): slug already used in row 2",
+        "row 12 (Not a slug!): invalid slug “Not a slug!”",
+        "row 13 (vendor-mismatch): 2 vendors but 1 vendor_slugs",
+    ):
+        assert f"refused {line}" in out.getvalue()
+    assert counts() == before
+
+
+def test_skip_invalid_imports_the_valid_rows():
+    run(SAMPLES / "csv_invalid_rows.csv", skip_invalid=True)
+    assert list(Deployment.objects.values_list("slug", flat=True)) == [
+        "lyon-example-vision-cameras"
+    ]
+
+
+def test_a_dry_run_writes_nothing():
+    before = counts()
+    output = run(VALID, dry_run=True)
+    assert counts() == before
+    assert "would have created deployment lyon-example-vision-cameras" in output
+
+
+def test_a_second_run_creates_nothing():
+    run(VALID)
+    before = counts()
+    output = run(VALID)
+    assert counts() == before
+    assert "deployment          0        0          2        0" in output
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("csv_semicolon.csv", "wrong delimiter: expected ','-separated columns"),
+        ("csv_missing_columns.csv", "missing column(s): citations"),
+        ("aigs_latin1.csv", "not UTF-8 text"),
+        ("aigs_empty.csv", "the file is empty"),
+        ("no_such_file.csv", "no such file"),
+    ],
+)
+def test_a_bad_file_gives_one_clear_error_and_leaves_the_database_untouched(name, message):
+    run(VALID)
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        run(SAMPLES / name)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+    assert counts() == before
+
+
+def test_an_unexpected_failure_mid_run_leaves_nothing(monkeypatch):
+    original = Vendor.save
+    calls = {"n": 0}
+
+    def failing_save(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("boom")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Vendor, "save", failing_save)
+    before = counts()
+    with pytest.raises(CommandError, match="boom"):
+        run(VALID)
+    assert counts() == before

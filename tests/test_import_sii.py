@@ -1,0 +1,379 @@
+"""import_sii: Privacy International's Surveillance Industry Index transfers (JSON)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tracker.importers.country_names import CountryResolver
+from tracker.importers.sources import cited_sources, clean_url
+from tracker.importers.technologies import slug_for
+from tracker.models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+
+SAMPLES = Path(__file__).resolve().parent / "import_samples"
+VALID = SAMPLES / "sii_valid.json"
+MODELS = (Deployment, Citation, Source, Vendor, VendorAlias, Technology)
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **options):
+    out = StringIO()
+    call_command("import_sii", *map(str, args), stdout=out, **options)
+    return out.getvalue()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def entry(uid):
+    return Deployment.objects.get(external_id=f"sii:{uid}")
+
+
+# --- The reviewed tables -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, iso2",
+    [
+        ("United States of America", "US"),
+        ("Burma/Myanmar", "MM"),
+        ("Ivory Coast", "CI"),
+        ("Cote d'ivoire", "CI"),
+        ("Côte d’Ivoire", "CI"),
+        ("Hong kong", "HK"),
+        ("Swaziland", "SZ"),
+        ("Macedonia", "MK"),
+        ("Kosovo", "XK"),
+        ("South africa", "ZA"),
+        ("Czech Republic", "CZ"),
+        ("Russia", "RU"),
+        ("Taiwan", "TW"),
+        ("Norwat", "NO"),
+        ("  serbia ", "RS"),
+    ],
+)
+def test_country_names_as_the_datasets_write_them_map_to_iso_codes(name, iso2):
+    assert CountryResolver().iso2(name) == iso2
+
+
+@pytest.mark.parametrize("name", ["Atlantis", "Untied States", "US", "", None, "Norwa"])
+def test_unknown_country_names_and_codes_are_not_guessed(name):
+    assert CountryResolver().iso2(name) is None
+
+
+@pytest.mark.parametrize(
+    "term, slug",
+    [
+        ("Lawful interception", "lawful-interception"),
+        (" Lawful Interception", "lawful-interception"),
+        ("Deeo packet inspection", "deep-packet-inspection"),
+        ("Off the air interception", "off-the-air-interception"),
+        ("Fiber taps / probes", "fibre-taps-probes"),
+        ("Monitoring centres", "monitoring-centre"),
+        ("Smart Policing", "smart-policing"),
+        ("Safe City System", "safe-city"),
+        ("Teleportation", None),
+    ],
+)
+def test_goods_terms_map_to_the_technology_vocabulary(term, slug):
+    assert slug_for(term) == slug
+
+
+def test_a_citation_text_gives_title_publisher_and_date_where_reliable():
+    text = (
+        "Africa Intelligence, “Bouteflika set to be Internet spymaster”,  N°1176 \x96 05/11/2015,"
+        " <http://www.africaintelligence.com/MCE/power-brokers/2015/11/05/x,108109971-ART>"
+    )
+    [spec] = cited_sources(
+        text, ["http://www.africaintelligence.com/MCE/power-brokers/2015/11/05/x,108109971-ART"],
+        cited_by="SII",
+    )  # fmt: skip
+    assert spec.title == "Bouteflika set to be Internet spymaster"
+    assert spec.publisher == "Africa Intelligence"
+    assert (str(spec.published_on), spec.published_on_precision) == ("2015-11-05", "day")
+    assert spec.url.endswith(",108109971-ART")
+    assert "Cited by SII as: Africa Intelligence" in spec.notes
+
+
+def test_an_access_date_is_not_taken_for_a_publication_date():
+    [spec] = cited_sources(
+        "SECO, Industrieprodukte (Licensing), Date Accessed 4 May 2016, <https://www.seco.admin.ch/x>",
+        ["https://www.seco.admin.ch/x"],
+        cited_by="SII",
+    )
+    assert spec.published_on is None
+
+
+def test_links_are_cleaned_and_non_links_give_no_url():
+    assert clean_url("www.wsj.com/articles/SB1") == "http://www.wsj.com/articles/SB1"
+    assert (
+        clean_url(" https://fpds.gov/a?s=FPDSNG.\nCOM&q=x") == "https://fpds.gov/a?s=FPDSNG.COM&q=x"
+    )
+    assert clean_url("Spy-tech firms Gamma and Trovicor target Shell Oil in Oman") is None
+
+
+# --- Importing -----------------------------------------------------------------------------------
+
+
+def test_a_transfer_is_imported_with_vendor_origin_year_technology_and_both_citations():
+    run(VALID)
+    d = entry("Semptian_Algeria_2010")
+    assert d.slug == "sii-semptian-algeria-2010"
+    assert (d.country.iso2, d.locality, d.start_year, d.status, d.state) == (
+        "DZ", "", 2010, "reported", "published"
+    )  # fmt: skip
+    assert [v.name for v in d.vendors.all()] == ["Semptian"]
+    assert Vendor.objects.get(name="Semptian").headquarters.iso2 == "CN"
+    assert [c.iso2 for c in d.origin_countries.all()] == ["CN"]
+    assert [t.slug for t in d.technologies.all()] == ["lawful-interception"]
+    assert "“Lawful interception”" in d.summary
+    cited = {(c.source.slug, c.source.url, c.locator, c.quote) for c in d.citations.all()}
+    assert (
+        "privacy-international-sii",
+        "https://github.com/TransparencyToolkit/dataspec-sii",
+        "Semptian_Algeria_2010",
+        "",
+    ) in cited
+    article = d.citations.exclude(source__kind="dataset").get()
+    assert article.source.url.startswith("http://www.africaintelligence.com/MCE/power-brokers/")
+    assert article.locator == "via SII record Semptian_Algeria_2010"
+    assert Source.objects.get(slug="privacy-international-sii").kind == "dataset"
+
+
+def test_a_transfer_naming_no_company_is_an_export_from_its_country_with_no_vendor():
+    run(VALID)
+    d = entry("_Bulgaria_2016")
+    assert d.vendors.count() == 0
+    assert [c.iso2 for c in d.origin_countries.all()] == ["CH"]
+    assert d.title.startswith("Unnamed company (Switzerland) to Bulgaria")
+    assert "does not name the company" in d.summary
+    assert "export-licence data" in d.summary
+    nothing = entry("__Pakistan_2013")
+    assert (nothing.vendors.count(), nothing.origin_countries.count()) == (0, 0)
+    assert nothing.operator == "Inter-Services Intelligence"
+
+
+def test_every_country_spelling_in_the_sample_is_mapped():
+    run(VALID)
+    assert {
+        uid: entry(uid).country.iso2
+        for uid in (
+            "Verint_United States of America_2012",
+            "_Hong kong_2015",
+            "Blue_Coat_Cote_",
+            "_Swaziland_2015",
+            "_Macedonia_2015",
+            "_Kosovo_2012",
+            "_Norwat_2015",
+            "_Italia_2014",
+        )
+    } == {
+        "Verint_United States of America_2012": "US",
+        "_Hong kong_2015": "HK",
+        "Blue_Coat_Cote_": "CI",
+        "_Swaziland_2015": "SZ",
+        "_Macedonia_2015": "MK",
+        "_Kosovo_2012": "XK",
+        "_Norwat_2015": "NO",
+        "_Italia_2014": "IT",
+    }
+
+
+def test_vendor_variants_lists_brokers_and_two_headquarters():
+    run(VALID)
+    assert [v.name for v in entry("ZTE_Corporation_Iran_2010").vendors.all()] == ["ZTE"]
+    assert VendorAlias.objects.get(name="ZTE Corporation").vendor.name == "ZTE"
+    both = entry("Hacking_Team_NICE_Systems_Colombia_2015")
+    assert sorted(v.name for v in both.vendors.all()) == ["Hacking Team", "NICE Systems"]
+    assert sorted(c.iso2 for c in both.origin_countries.all()) == ["IL", "IT"]
+    broker = entry("MI_Marathon_broker_Nigeria_")
+    assert [v.name for v in broker.vendors.all()] == ["MI Marathon"]
+    assert "describes MI Marathon as a broker" in broker.summary
+    assert broker.start_year is None and broker.year_note == ""
+    verint = entry("Verint_United States of America_2012")
+    assert sorted(c.iso2 for c in verint.origin_countries.all()) == ["IL", "US"]
+    assert Vendor.objects.get(name="Verint").headquarters is None  # two countries: not guessed
+
+
+def test_a_domestic_sale_is_recorded_and_said_so():
+    run(VALID)
+    d = entry("Narus_United States of America_2006")
+    assert d.country.iso2 == "US"
+    assert [c.iso2 for c in d.origin_countries.all()] == ["US"]
+    assert "domestic sale" in d.summary
+
+
+def test_mid_2000s_keeps_the_wording_and_leaves_the_year_empty():
+    run(VALID)
+    d = entry("Siemens_Bahrain_mid-2000s")
+    assert (d.start_year, d.year_note) == (None, "mid-2000s")
+    assert d.operator == "Government of Bahrain"
+    assert d.citations.count() == 3  # two Bloomberg articles and the index
+
+
+def test_a_transfer_without_goods_has_no_technology_and_says_so():
+    run(VALID)
+    d = entry("_Kosovo_2012")
+    assert d.technologies.count() == 0
+    assert "lists no goods" in d.summary
+
+
+def test_a_source_without_url_gets_a_stable_slug_a_null_url_and_composed_unicode():
+    run(VALID)
+    source = entry("_Italia_2014").citations.exclude(source__kind="dataset").get().source
+    assert source.url is None
+    assert source.slug.startswith("ministry-for-foreign-affairs-of-finland-")
+    assert "Myönnetyt" in source.title  # NFC: "ö" is one character
+    assert source.publisher == "Ministry for Foreign Affairs of Finland"
+    slug = source.slug
+    Deployment.objects.all().delete()
+    Source.objects.exclude(kind="dataset").delete()
+    run(VALID)
+    assert Source.objects.filter(slug=slug, url=None).exists()
+
+
+def test_duplicate_ids_and_colliding_slugs_are_made_distinct_deterministically():
+    output = run(VALID)
+    assert entry("_Bulgaria_2016").slug == "sii-bulgaria-2016"
+    second = Deployment.objects.get(external_id="sii:_Bulgaria_2016#19")
+    assert second.slug == "sii-bulgaria-2016-19"
+    assert second.citations.filter(locator="_Bulgaria_2016 (record 19)").exists()
+    assert entry("_South Africa_2015").slug == "sii-south-africa-2015"
+    assert entry("_South africa_2015").slug == "sii-south-africa-2015-r18"
+    assert "made distinct: sii:_Bulgaria_2016#19" in output
+    assert "made sii-south-africa-2015-r18" in output
+
+
+def test_imported_entries_are_searchable():
+    run(VALID)
+    assert "semptian" in entry("Semptian_Algeria_2010").search_document
+
+
+def test_the_summary_counts_created_updated_unchanged_and_refused_per_model():
+    output = run(VALID)
+    assert "Summary: 19 transfers read; 19 deployments planned; 0 transfers refused" in output
+    lines = {line.split()[0]: line.split()[1:] for line in output.splitlines() if line[:1] != " "}
+    assert lines["deployment"] == ["19", "0", "0", "0"]
+    assert lines["source"][0] == "14"  # 13 cited sources and the index
+    assert lines["vendoralias"] == ["1", "0", "0", "0"]
+    header = ["created", "updated", "unchanged", "refused"]
+    assert any(line.split() == header for line in output.splitlines())
+
+
+# --- Safety --------------------------------------------------------------------------------------
+
+
+def test_refused_records_are_listed_with_reasons_and_nothing_is_imported():
+    before = counts()
+    with pytest.raises(CommandError, match="7 of 9 transfers refused"):
+        out = StringIO()
+        call_command("import_sii", str(SAMPLES / "sii_invalid_rows.json"), stdout=out)
+    output = out.getvalue()
+    for line in (
+        "record 2 (Datong__2015): no recipient country",
+        "record 3 (_Atlantis_2015): unknown recipient country “Atlantis”",
+        "record 4 (Acme_France_20x5): malformed order_year “20x5”",
+        "record 5 (Acme_France_3015): implausible order_year 3015",
+        "record 6 (Acme_Spain_2015): unknown goods term “Teleportation”",
+        "record 7 (Acme_Chile_2015): unknown supplier headquarters country “Narnia”",
+        "record 8 (no unique_id): not a JSON object",
+    ):
+        assert f"refused {line}" in output
+    assert counts() == before
+
+
+def test_skip_invalid_imports_the_valid_records_and_reports_the_refused():
+    output = run(SAMPLES / "sii_invalid_rows.json", skip_invalid=True)
+    assert Deployment.objects.count() == 2
+    assert "9 transfers read; 2 deployments planned; 7 transfers refused" in output
+    assert "refused record 3 (_Atlantis_2015)" in output
+
+
+def test_a_dry_run_reports_what_it_would_do_and_writes_nothing():
+    before = counts()
+    output = run(VALID, dry_run=True)
+    assert counts() == before
+    assert "Summary (dry run: nothing was written)" in output
+    assert "would have created deployment sii-semptian-algeria-2010" in output
+
+
+def test_a_second_run_creates_nothing_and_reports_everything_unchanged():
+    run(VALID)
+    before = counts()
+    output = run(VALID)
+    assert counts() == before
+    assert "deployment          0        0         19        0" in output
+    assert "citation            0        0         39        0" in output
+
+
+def test_a_changed_record_is_counted_as_updated(tmp_path):
+    run(VALID)
+    changed = tmp_path / "changed.json"
+    changed.write_text(
+        VALID.read_text(encoding="utf-8").replace('"enduser": null', '"enduser": "Police"', 1),
+        encoding="utf-8",
+    )
+    output = run(changed, verbosity=2)
+    assert entry("Semptian_Algeria_2010").operator == "Police"
+    assert "updated deployment sii-semptian-algeria-2010 (operator, summary)" in output
+    assert "deployment          0        1         18        0" in output
+
+
+def test_a_reimport_leaves_an_editors_retraction_and_citations_alone():
+    run(VALID)
+    d = entry("Semptian_Algeria_2010")
+    d.state, d.retraction_reason = Deployment.State.RETRACTED, "Checked: not a sale."
+    d.save()
+    editor_source = Source.objects.create(title="Editor's find", slug="editors-find")
+    Citation.objects.create(deployment=d, source=editor_source, quote="Exact words.")
+    run(VALID)
+    d.refresh_from_db()
+    assert d.state == Deployment.State.RETRACTED
+    assert d.citations.filter(source=editor_source).exists()
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("sii_not_json.json", "not valid JSON (line 1, column 72"),
+        ("sii_object.json", "expected a JSON array of transfer records, found a JSON object"),
+        ("sii_empty.json", "the file is empty"),
+        ("sii_empty_array.json", "the array is empty"),
+        (
+            "sii_wrong_fields.json",
+            "not an SII transfers file: no record has the field(s) unique_id",
+        ),
+        ("sii_latin1.json", "not UTF-8 text (byte 0xe9"),
+        ("no_such_file.json", "no such file"),
+    ],
+)
+def test_a_bad_file_gives_one_clear_error_and_leaves_the_database_untouched(name, message):
+    run(VALID)
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        run(SAMPLES / name)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
+    assert counts() == before
+
+
+def test_an_unexpected_failure_mid_run_leaves_nothing(monkeypatch):
+    original = Deployment.save
+    calls = {"n": 0}
+
+    def failing_save(self, *args, **kwargs):
+        if self.pk is None:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise RuntimeError("disk full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Deployment, "save", failing_save)
+    before = counts()
+    with pytest.raises(CommandError, match=r"stopped at record 3 .*disk full.*Nothing was written"):
+        run(VALID)
+    assert counts() == before
