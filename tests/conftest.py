@@ -1,5 +1,6 @@
 """Shared fixtures: plain static storage, a fast password hasher, and the founding article."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,16 +32,24 @@ def article(db):
     call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
 
 
-@pytest.fixture(scope="class")
-def article_for_class(django_db_setup, django_db_blocker):
-    """The article, loaded once for a whole test class, for tests that only read it.
+@contextmanager
+def rows_for_class(django_db_blocker):
+    """Rows written once for a whole test class, inside a transaction rolled back at its end.
 
-    Loading it takes about half a second; classes of read-only tests share one load. It sits
-    in a transaction rolled back after the class's last test, and each test still runs in its
-    own savepoint (the ``db`` fixture), so what a test writes is undone as usual. Outside a
-    class, pytest gives a class-scoped fixture to each test function on its own.
+    For class-scoped fixtures (``scope="class"``, requesting ``django_db_setup`` and
+    ``django_db_blocker``) whose tests only read: each test still runs in its own savepoint
+    (the ``db`` fixture), so what a test writes is undone as usual. Outside a class, pytest
+    gives a class-scoped fixture to each test function on its own. Not for tests that need
+    ``transactional_db`` or a live server.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="class")
+def article_for_class(django_db_setup, django_db_blocker):
+    """The article, loaded once for a whole class of tests that only read it (about 0.5 s)."""
+    with rows_for_class(django_db_blocker):
+        call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
+        yield

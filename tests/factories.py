@@ -1,4 +1,9 @@
-"""Small factories for unit tests. Countries come from the migration, never from a factory."""
+"""Small factories for unit tests.
+
+Countries come from the migration (every ISO 3166-1 entry plus Kosovo): ``country("RS")`` and
+CountryFactory return the existing row, and CountryFactory only creates one for a code the
+migration does not know.
+"""
 
 import factory
 
@@ -17,6 +22,16 @@ from tracker.models import (
 
 def country(iso2):
     return Country.objects.get(iso2=iso2)
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("iso2",)
+
+    iso2 = "RS"
+    name = factory.LazyAttribute(lambda c: f"Country {c.iso2}")
+    slug = factory.LazyAttribute(lambda c: f"country-{c.iso2.lower()}")
 
 
 class VendorFactory(factory.django.DjangoModelFactory):

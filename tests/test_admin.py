@@ -4,8 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import published_deployment
-from tracker.models import Deployment
+from tests.factories import VendorAliasFactory, VendorFactory, published_deployment
+from tracker.models import Deployment, Vendor, VendorAlias
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,26 @@ def test_the_publish_action_publishes_and_stamps_the_time(admin_client):
     draft.refresh_from_db()
     assert draft.state == Deployment.State.PUBLISHED
     assert draft.published_at is not None
+
+
+@pytest.mark.parametrize("typed", ["élan vision", "ÉLAN  VISION", "Élan Vision "])
+def test_adding_a_vendor_that_exists_under_another_case_names_the_existing_one(admin_client, typed):
+    VendorFactory(name="Élan Vision", slug="elan-vision")
+    response = admin_client.post(admin_url(Vendor, "add"), {"name": typed, "slug": "elan-2"})
+    assert response.status_code == 200
+    assert "There is already a vendor called “Élan Vision”" in response.content.decode()
+    assert list(Vendor.objects.values_list("slug", flat=True)) == ["elan-vision"]
+
+
+def test_adding_an_alias_taken_by_another_vendor_names_that_vendor(admin_client):
+    VendorAliasFactory(name="Hikvsion", vendor=VendorFactory(name="Hikvision"))
+    other = VendorFactory(name="Dahua")
+    response = admin_client.post(
+        admin_url(VendorAlias, "add"), {"name": "HIKVSION", "vendor": other.pk}
+    )
+    assert response.status_code == 200
+    assert "“Hikvsion” is already another name of Hikvision." in response.content.decode()
+    assert VendorAlias.objects.count() == 1
 
 
 def test_createeditor_makes_a_staff_account_that_can_add_deployments(monkeypatch):

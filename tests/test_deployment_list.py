@@ -1,7 +1,9 @@
 """The deployment list: each filter narrows alone and combined, the URL keeps the state."""
 
 import pytest
+from django.utils.http import urlencode
 
+from tests.conftest import rows_for_class
 from tests.factories import (
     DeploymentFactory,
     TechnologyFactory,
@@ -22,8 +24,15 @@ def listed(client, query=""):
     return {d.slug for d in response.context["deployments"]}
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="class")
+def world(django_db_setup, django_db_blocker):
+    """Three published entries (Serbia, the United States, Kenya), a draft and one in review."""
+    with rows_for_class(django_db_blocker):
+        make_world()
+        yield
+
+
+def make_world():
     huawei = VendorFactory(name="Huawei", slug="huawei")
     hikvision = VendorFactory(name="Hikvision", slug="hikvision")
     VendorAliasFactory(vendor=hikvision, name="Hikvsion")
@@ -59,12 +68,14 @@ def world():
         technologies=[cctv],
         status=Deployment.Status.ACTIVE,
     )
-    DeploymentFactory(
-        slug="draft-in-serbia",
-        country=country("RS"),
-        state=Deployment.State.DRAFT,
-        published_at=None,
-    )
+    for state in (Deployment.State.DRAFT, Deployment.State.REVIEW):
+        DeploymentFactory(
+            slug=f"{state}-in-serbia",
+            title=f"Belgrade {state}",
+            country=country("RS"),
+            vendors=[huawei],
+            state=state,
+        )
 
 
 @pytest.mark.usefixtures("world")
@@ -134,9 +145,13 @@ class TestFilters:
         response = client.get(URL + "?vendor=huawei")
         assert "2 deployments" in response.content.decode()
 
-    def test_drafts_never_appear(self, client):
-        assert "draft-in-serbia" not in listed(client, "?country=RS")
-        assert "draft-in-serbia" not in listed(client, "?q=Deployment")
+    @pytest.mark.parametrize(
+        "query", ["", "?country=RS", "?vendor=huawei", "?q=Belgrade", "?region=Europe"]
+    )
+    def test_drafts_and_entries_in_review_never_appear(self, client, query):
+        assert listed(client, query) & {"draft-in-serbia", "review-in-serbia"} == set()
+        body = client.get(URL + query).content.decode()
+        assert "Belgrade draft" not in body and "Belgrade review" not in body
 
     def test_facets_count_what_each_option_would_give(self, client):
         response = client.get(URL + "?vendor=huawei")
@@ -157,13 +172,56 @@ class TestFilters:
         assert order("?sort=newest")[0] == "nairobi"
 
 
+def found(client, text):
+    return listed(client, "?" + urlencode({"q": text}))
+
+
+def test_the_search_follows_edits_made_after_an_entry_is_published(client):
+    vendor = VendorFactory(name="Zenvision")
+    deployment = published_deployment(slug="plain", title="Plain entry", vendors=[vendor])
+    VendorAliasFactory(vendor=vendor, name="Zenvizion")
+    assert found(client, "Zenvizion") == {"plain"}
+    vendor.name = "Zenithvision"
+    vendor.save()
+    assert found(client, "Zenithvision") == {"plain"}
+    assert found(client, "Zenvision") == set()
+    citation = deployment.citations.get()
+    citation.quote = "Words quoted later"
+    citation.save()
+    assert found(client, "quoted later") == {"plain"}
+    deployment.vendors.remove(vendor)
+    assert found(client, "Zenithvision") == set()
+
+
+def test_a_deleted_vendor_no_longer_matches_a_search(client):
+    vendor = VendorFactory(name="Zenvision")
+    published_deployment(slug="plain", title="Plain entry", vendors=[vendor])
+    assert found(client, "Zenvision") == {"plain"}
+    vendor.delete()
+    assert found(client, "Zenvision") == set()
+
+
+def test_a_deleted_technology_no_longer_matches_a_search(client):
+    technology = TechnologyFactory(name="Gaitscan")
+    published_deployment(slug="plain", title="Plain entry", technologies=[technology])
+    assert found(client, "Gaitscan") == {"plain"}
+    technology.delete()
+    assert found(client, "Gaitscan") == set()
+
+
 def test_the_article_lists_belgrade_by_huawei_for_serbia_and_nothing_from_the_us(client, article):
     response = client.get(URL + "?country=RS")
     deployments = list(response.context["deployments"])
     assert [d.slug for d in deployments] == ["belgrade-huawei-safe-city"]
     assert [v.slug for v in deployments[0].vendors.all()] == ["huawei"]
-    assert all(d.country.iso2 != "US" for d in deployments)
-    assert "Huawei" in response.content.decode()
+    body = response.content.decode()
+    assert "1 deployment<" in body
+    results = body.split('class="results"')[1]
+    assert 'href="/deployments/belgrade-huawei-safe-city/"' in results
+    assert 'href="/vendors/huawei/"' in results
+    for american in Deployment.objects.filter(country__iso2="US"):
+        assert american.get_absolute_url() not in body
+        assert american.locality not in results
 
 
 def test_pagination_keeps_the_filters(client, settings):
@@ -178,6 +236,23 @@ def test_pagination_keeps_the_filters(client, settings):
     second = client.get(URL + "?country=RS&page=2")
     assert len(second.context["deployments"]) == 2
     assert all(d.country.iso2 == "RS" for d in second.context["deployments"])
+    second_body = second.content.decode()
+    assert 'href="?country=RS&amp;page=1"' in second_body
+    assert 'href="?country=RS&amp;page=3"' in second_body
+
+
+def test_pagination_keeps_repeated_filters_and_the_search(client, settings):
+    settings.TRACKER_PAGE_SIZE = 2
+    for n in range(3):
+        published_deployment(slug=f"rs-{n}", title=f"Cameras {n}", country=country("RS"))
+        published_deployment(slug=f"fr-{n}", title=f"Cameras {n}", country=country("FR"))
+    published_deployment(slug="ke", title="Cameras", country=country("KE"))
+    body = client.get(URL + "?country=RS&country=fr&q=cameras").content.decode()
+    assert "6 deployments" in body
+    assert 'href="?country=RS&amp;country=fr&amp;q=cameras&amp;page=2"' in body
+    last = client.get(URL + "?country=RS&country=fr&q=cameras&page=3")
+    assert {d.slug[:2] for d in last.context["deployments"]} <= {"rs", "fr"}
+    assert len(last.context["deployments"]) == 2
 
 
 def test_a_page_past_the_end_shows_the_last_page_with_a_notice(client, settings):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils.html import escape
 
 from tests.factories import (
     CitationFactory,
@@ -38,6 +39,11 @@ def test_implausible_years_are_refused(field, year):
 def test_a_plausible_range_is_kept():
     deployment = DeploymentFactory(start_year=2015, end_year=2019)
     assert deployment.years_display == "2015–2019"
+    assert DeploymentFactory(start_year=1900, end_year=2100).pk
+
+
+def test_a_single_year_range_is_kept():
+    assert DeploymentFactory(start_year=2019, end_year=2019).years_display == "2019–2019"
 
 
 def test_a_citation_needs_a_quote_or_a_locator():
@@ -76,6 +82,11 @@ def test_vendor_names_differing_only_in_case_are_one_vendor():
     assert violates_a_rule(lambda: VendorFactory(name="HIKVISION"))
 
 
+def test_vendor_names_differing_only_in_the_case_of_an_accented_letter_are_one_vendor():
+    VendorFactory(name="Élan Vision")
+    assert violates_a_rule(lambda: VendorFactory(name="élan vision"))
+
+
 def test_an_alias_points_at_one_vendor_whatever_its_case():
     VendorAliasFactory(name="Hikvsion")
     assert violates_a_rule(lambda: VendorAliasFactory(name="hikvsion"))
@@ -89,9 +100,19 @@ def test_sources_without_a_url_can_coexist_but_a_url_is_recorded_once():
     assert violates_a_rule(lambda: SourceFactory(url="https://example.org/a"))
 
 
+def test_an_empty_url_cannot_slip_past_save_into_the_database():
+    source = SourceFactory(url=None)
+    assert violates_a_rule(lambda: Source.objects.filter(pk=source.pk).update(url=""))
+
+
 def test_published_returns_only_what_readers_may_see():
     shown = published_deployment()
-    DeploymentFactory(state=Deployment.State.DRAFT, published_at=None)
+    DeploymentFactory(state=Deployment.State.DRAFT)
+    DeploymentFactory(state=Deployment.State.REVIEW)
+    withdrawn = published_deployment()
+    Deployment.objects.filter(pk=withdrawn.pk).update(
+        state=Deployment.State.RETRACTED, retraction_reason="The source corrected it."
+    )
     assert list(Deployment.objects.published()) == [shown]
 
 
@@ -101,6 +122,15 @@ def test_publishing_stamps_the_publication_time():
     draft.state = Deployment.State.PUBLISHED
     draft.save()
     assert draft.published_at is not None
+
+
+def test_saving_a_published_deployment_again_keeps_its_first_publication_time():
+    deployment = published_deployment()
+    first = deployment.published_at
+    deployment.summary = "Corrected."
+    deployment.save()
+    deployment.refresh_from_db()
+    assert deployment.published_at == first
 
 
 def test_a_published_deployment_must_have_a_publication_time():
@@ -126,14 +156,20 @@ def test_every_model_names_itself_and_has_a_page(client):
     assert str(technology) == "Gait recognition"
     assert str(deployment.country) == "Serbia"
     assert str(alias) == "Akme"
-    assert str(citation.source) in str(citation)
-    assert "Acme Vision" in str(designation)
+    assert str(citation) == f"{citation.source.title} → Cameras in Novi Sad"
+    assert str(designation) == f"Acme Vision on United States government: {designation.list_name}"
     assert str(finding) == "Forty cities bought cameras."
+    assert str(FindingFactory(statement="x" * 200)) == "x" * 80
     for obj in [deployment, vendor, technology, deployment.country, citation.source]:
-        assert client.get(obj.get_absolute_url()).status_code == 200, obj
+        response = client.get(obj.get_absolute_url())
+        assert response.status_code == 200, obj
+        assert escape(str(obj)) in response.content.decode(), obj
+    # Links to a part of a page land on an element that exists there.
     for obj in [citation, designation, finding, alias]:
-        path = obj.get_absolute_url().split("#")[0]
-        assert client.get(path).status_code == 200, obj
+        path, _, anchor = obj.get_absolute_url().partition("#")
+        response = client.get(path)
+        assert response.status_code == 200, obj
+        assert not anchor or f'id="{anchor}"' in response.content.decode(), obj
 
 
 def test_deleting_a_deployment_removes_its_citations_but_not_its_sources():

@@ -5,7 +5,7 @@ citations and their sources, so a change to any of those refreshes the deploymen
 Fixture loading (raw saves) is included: loaddata must leave a searchable database.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import search
@@ -41,6 +41,20 @@ def citation_changed(sender, instance, **kwargs):
 def named_thing_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         search.refresh(instance.deployments.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Vendor)
+@receiver(pre_delete, sender=Technology)
+def named_thing_about_to_go(sender, instance, **kwargs):
+    # Deleting a vendor removes its links to deployments without an m2m_changed signal, and
+    # once it is gone nothing says which deployments named it: note them while we still can.
+    instance._deployments_to_refresh = list(instance.deployments.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Vendor)
+@receiver(post_delete, sender=Technology)
+def named_thing_deleted(sender, instance, **kwargs):
+    search.refresh(getattr(instance, "_deployments_to_refresh", []))
 
 
 @receiver(post_save, sender=VendorAlias)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 
 from tracker import search, workflow
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
+from tracker.models.vendors import name_key
 
 from . import technologies
 from .base import ImportConflict, slugify_ascii
@@ -144,9 +145,9 @@ class Writer:
         for name in (ref.name, ref.seen):
             if not name:
                 continue
-            if vendor := Vendor.objects.filter(name__iexact=name).first():
+            if vendor := Vendor.objects.filter(name_key=name_key(name)).first():
                 return vendor
-            alias = VendorAlias.objects.select_related("vendor").filter(name__iexact=name)
+            alias = VendorAlias.objects.select_related("vendor").filter(name_key=name_key(name))
             if alias := alias.first():
                 return alias.vendor
         return None
@@ -167,7 +168,7 @@ class Writer:
         if key in self.aliases_seen:
             return
         self.aliases_seen.add(key)
-        alias = VendorAlias.objects.filter(name__iexact=spelling).first()
+        alias = VendorAlias.objects.filter(name_key=name_key(spelling)).first()
         if alias is None:
             VendorAlias.objects.create(vendor=vendor, name=spelling)
             self.tally.add("vendoralias", "created", f"{spelling} → {vendor.slug}")

@@ -1,9 +1,22 @@
 """Vendors of surveillance technology and the other names they go by."""
 
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+
+def name_key(name):
+    """What two spellings of a name share when they differ only in case, Unicode form or spaces.
+
+    Computed in Python rather than with the database's LOWER(): SQLite's folds ASCII letters
+    only, so "Élan" and "élan" would count as two vendors there and as one on PostgreSQL.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name or "").casefold().split())
 
 
 class VendorManager(models.Manager):
@@ -13,6 +26,8 @@ class VendorManager(models.Manager):
 
 class Vendor(models.Model):
     name = models.CharField(max_length=200)
+    # Two vendors called "Hikvision" and "HIKVISION" would split one company's record.
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
     slug = models.SlugField(max_length=120, unique=True)
     headquarters = models.ForeignKey(
         "tracker.Country",
@@ -34,10 +49,6 @@ class Vendor(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            # Two vendors called "Hikvision" and "hikvision" would split one company's record.
-            models.UniqueConstraint(Lower("name"), name="vendor_name_ci_unique"),
-        ]
 
     def __str__(self):
         return self.name
@@ -45,13 +56,20 @@ class Vendor(models.Model):
     def get_absolute_url(self):
         return reverse("vendor-detail", args=[self.slug])
 
+    def clean(self):
+        clash = Vendor.objects.filter(name_key=name_key(self.name)).exclude(pk=self.pk).first()
+        if clash:
+            raise ValidationError(
+                {"name": f"There is already a vendor called “{clash.name}”: add to that one."}
+            )
+
     def natural_key(self):
         return (self.slug,)
 
 
 class VendorAliasManager(models.Manager):
     def get_by_natural_key(self, name):
-        return self.get(name__iexact=name)
+        return self.get(name_key=name_key(name))
 
 
 class VendorAlias(models.Model):
@@ -59,16 +77,14 @@ class VendorAlias(models.Model):
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    # One spelling points at one vendor, whatever its case.
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
 
     objects = VendorAliasManager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "vendor aliases"
-        constraints = [
-            # One spelling points at one vendor, whatever its case.
-            models.UniqueConstraint(Lower("name"), name="vendoralias_name_ci_unique"),
-        ]
 
     def __str__(self):
         return self.name
@@ -76,5 +92,24 @@ class VendorAlias(models.Model):
     def get_absolute_url(self):
         return self.vendor.get_absolute_url()
 
+    def clean(self):
+        clash = (
+            VendorAlias.objects.select_related("vendor")
+            .filter(name_key=name_key(self.name))
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                {"name": f"“{clash.name}” is already another name of {clash.vendor.name}."}
+            )
+
     def natural_key(self):
         return (self.name,)
+
+
+@receiver(pre_save, sender=Vendor)
+@receiver(pre_save, sender=VendorAlias)
+def keep_name_key(sender, instance, **kwargs):
+    # A signal rather than save(): loading fixtures saves raw, without calling save().
+    instance.name_key = name_key(instance.name)
