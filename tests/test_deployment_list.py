@@ -5,14 +5,16 @@ from django.utils.http import urlencode
 
 from tests.conftest import rows_for_class
 from tests.factories import (
+    CitationFactory,
     DeploymentFactory,
+    SourceFactory,
     TechnologyFactory,
     VendorAliasFactory,
     VendorFactory,
     country,
     published_deployment,
 )
-from tracker.models import Deployment
+from tracker.models import Deployment, Source
 
 pytestmark = pytest.mark.django_db
 URL = "/deployments/"
@@ -170,6 +172,33 @@ class TestFilters:
         assert order("?sort=year") == ["boston", "belgrade", "nairobi"]
         assert order("?sort=country") == ["nairobi", "belgrade", "boston"]
         assert order("?sort=newest")[0] == "nairobi"
+
+
+def test_readers_can_narrow_to_a_dataset_from_the_sidebar(client):
+    sii = SourceFactory(slug="sii", title="Surveillance Industry Index", kind=Source.Kind.DATASET)
+    aigs = SourceFactory(
+        slug="aigs", title="AI Global Surveillance Index", kind=Source.Kind.DATASET
+    )
+    article = SourceFactory(slug="article", title="An article", kind=Source.Kind.NEWS_ARTICLE)
+    both = published_deployment(slug="both", country=country("RS"))
+    CitationFactory(deployment=both, source=sii)
+    CitationFactory(deployment=both, source=article)
+    CitationFactory(
+        deployment=published_deployment(slug="sii-only", country=country("FR")), source=sii
+    )
+    CitationFactory(
+        deployment=published_deployment(slug="aigs-rs", country=country("RS")), source=aigs
+    )
+    published_deployment(slug="article-only")
+
+    response = client.get(URL + "?country=RS")
+    facets = {facet["param"]: facet for facet in response.context["facets"]}
+    datasets = {o["label"]: o["count"] for o in facets["dataset"]["options"]}
+    # Only datasets are offered, counted within the other filters (here: Serbia).
+    assert datasets == {"Surveillance Industry Index": 1, "AI Global Surveillance Index": 1}
+    assert 'name="dataset" value="sii"' in response.content.decode()
+    assert listed(client, "?dataset=sii") == {"both", "sii-only"}
+    assert listed(client, "?dataset=sii&dataset=aigs&country=RS") == {"both", "aigs-rs"}
 
 
 def found(client, text):

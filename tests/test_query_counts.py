@@ -28,9 +28,9 @@ COUNTRIES = ["RS", "FR", "KE", "US", "BR", "GB", "DE"]
 # query per page is fine when it buys something, a count that grows with rows never is.
 PAGES = {
     "/": 11,
-    "/deployments/": 12,
-    "/deployments/?q=quote&vendor=acme&country=RS&country=FR": 14,
-    "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 13,
+    "/deployments/": 13,
+    "/deployments/?q=quote&vendor=acme&country=RS&country=FR": 15,
+    "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 14,
     "/deployments/{slug}/": 8,
     "/countries/": 1,
     "/countries/serbia/": 11,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F
 
 from .filters import SORTS, UNKNOWN_DECADE
-from .models import Deployment
+from .models import Deployment, Source
 from .regions import REGIONS
 
 
@@ -22,6 +22,7 @@ class Facet:
     value: str  # what the query groups by, and the option's value in the URL
     label: str  # what the reader sees
     normalize: type = str
+    where: tuple = ()  # (lookup, value) pairs limiting what is counted, e.g. to datasets
 
     def option(self, value, label, count, chosen):
         return {"value": value, "label": label, "count": count, "checked": value in chosen}
@@ -35,6 +36,13 @@ FACETS = [
     Facet("technology", "Technology", "technologies__slug", "technologies__name"),
     Facet("status", "Status", "status", "status"),
     Facet("decade", "Decade started", "decade", "decade"),
+    Facet(
+        "dataset",
+        "Dataset",
+        "citations__source__slug",
+        "citations__source__title",
+        where=(("citations__source__kind", Source.Kind.DATASET),),
+    ),
 ]
 NOT_FILTERS = {"sort"}
 STATUS_LABELS = dict(Deployment.Status.choices)
@@ -63,6 +71,9 @@ def _counts(filterset, facet, data):
         queryset = filter_.filter(queryset, data[name])
     if facet.param == "decade":
         queryset = queryset.annotate(decade=F("start_year") / 10 * 10)
+    # One filter() call before values(): the grouping then reuses the join the condition made,
+    # so a deployment citing the article and a dataset is counted under the dataset only.
+    queryset = queryset.filter(**dict(facet.where))
     rows = (
         queryset.order_by()
         .values_list(facet.value, facet.label)
