@@ -152,3 +152,28 @@ def _public_list(browser):
     page = browser.page()
     page.goto(browser.base + "/deployments/")
     return page.content()
+
+
+# Contrast as WCAG 2.1 defines it, on what the browser actually rendered: each text's colour
+# against the first opaque background behind it (SVG text by its fill).
+CONTRAST_SCRIPT = (Path(__file__).parent / "contrast.js").read_text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/deployments/",
+        "/deployments/?start_year_min=abc",
+        "/deployments/belgrade-huawei-safe-city/",
+        "/countries/serbia/",
+        "/vendors/hikvision/",
+        "/data/",
+    ],
+)
+def test_text_on_public_pages_meets_wcag_aa_contrast(browser, path):
+    page = browser.page()
+    page.goto(browser.base + path)
+    result = page.evaluate(CONTRAST_SCRIPT)
+    assert result["checked"] > 20, "the page rendered too little text to judge"
+    assert result["failures"] == []
