@@ -321,6 +321,9 @@ def test_a_changed_record_is_counted_as_updated(tmp_path):
     assert entry("Semptian_Algeria_2010").operator == "Police"
     assert "updated deployment sii-semptian-algeria-2010 (operator, summary)" in output
     assert "deployment          0        1         18        0" in output
+    latest, before = entry("Semptian_Algeria_2010").history.all()[:2]
+    changes = {change.field: change.new for change in latest.diff_against(before).changes}
+    assert changes["operator"] == "Police"
 
 
 def test_a_reimport_leaves_an_editors_retraction_and_citations_alone():
