@@ -132,7 +132,7 @@ def materialized(request_factory):
             exports.deployment_json(d, request)
             for d in exports.for_export(Deployment.objects.all())
         ]
-        body = "".join(exports._csv_lines(rows)).encode()
+        body = "".join(exports.csv_lines(rows)).encode()
         return len(body)
 
     return run
@@ -164,7 +164,7 @@ def main():
     print(f"{'rows':>7}  {'export':<22} {'peak MiB':>9} {'seconds':>8} {'output MiB':>11}")
     for n, label, peak, elapsed, size in results:
         print(f"{n:>7}  {label:<22} {peak / 2**20:>9.1f} {elapsed:>8.2f} {size / 2**20:>11.1f}")
-    # A streamed export holds one chunk of rows (exports.CHUNK_SIZE) plus fixed costs, so its
+    # A streamed export holds one chunk of rows (exports.stream.CHUNK_SIZE) plus fixed costs, so its
     # peak levels off once N passes a few chunks; one built in memory grows in step with N.
     sizes = sorted(args.rows)
     by = {(n, label): peak for n, label, peak, _, _ in results}

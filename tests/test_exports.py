@@ -405,9 +405,9 @@ def test_rows_are_fetched_a_chunk_at_a_time(client, article, monkeypatch):
     """Memory is bounded by a chunk: each chunk is one fetch plus its four prefetches."""
     Deployment.objects.filter(country__iso2="RS").delete()
     add_deployments(6)
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 6)
+    monkeypatch.setattr(exports.stream, "CHUNK_SIZE", 6)
     whole, _ = count_export_queries(client, "csv")
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(exports.stream, "CHUNK_SIZE", 2)
     chunked, text = count_export_queries(client, "csv")
 
     assert len(re.findall(r"^test-entry-\d+,", text, flags=re.MULTILINE)) == 6
