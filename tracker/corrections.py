@@ -32,9 +32,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.validators import URLValidator
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
-from django.template import engines
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
@@ -182,22 +181,9 @@ class SeeOther(HttpResponseRedirect):
 
 # The page shown when a submission is refused (400, 429): the form alone, with the errors
 # next to the fields and what the reader typed still in them.
-PAGE = """{% extends "base.html" %}{% load static %}
-{% block title %}{% if correction_form.errors %}Not sent: {% endif %}Suggest a correction: {{ deployment.title }}{% endblock %}
-{% block head %}<link rel="stylesheet" href="{% static 'css/corrections.css' %}">{% endblock %}
-{% block breadcrumbs %}<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="{% url 'deployment-list' %}">Deployments</a> &rsaquo; <a href="{{ deployment.get_absolute_url }}">{{ deployment.title }}</a></nav>{% endblock %}
-{% block content %}
-<h1>Suggest a correction to “{{ deployment.title }}”</h1>
-<p><a href="{{ deployment.get_absolute_url }}">Back to the entry</a> (what you typed here would be lost).</p>
-{% include "includes/correction_form.html" with correction_form=correction_form deployment=deployment correction_page=True %}
-{% endblock %}
-"""  # noqa: E501 - template text
-
-
 def render_page(request, deployment, form, status):
-    template = engines["django"].from_string(PAGE)
     context = {"deployment": deployment, "correction_form": form}
-    return HttpResponse(template.render(context, request), status=status)
+    return render(request, "tracker/correction_page.html", context, status=status)
 
 
 def thank(request, deployment):
