@@ -163,6 +163,8 @@ class TestFilters:
         # Within the vendor facet, the other vendor is offered with what it would add.
         vendors = {o["value"]: (o["count"], o["checked"]) for o in facets["vendor"]["options"]}
         assert vendors == {"huawei": (2, True), "hikvision": (1, False)}
+        # The chosen option leads its list, so it stays in sight in a long one.
+        assert [o["value"] for o in facets["vendor"]["options"]] == ["huawei", "hikvision"]
 
     def test_it_sorts_by_newest_country_and_year(self, client):
         def order(query):

@@ -112,7 +112,8 @@ def _options(facet, counts, raw, data):
         value = obj.iso2 if facet.param in ("country", "origin") else obj.slug
         if value not in counts:
             options.append(facet.option(value, str(obj), 0, chosen))
-    return sorted(options, key=lambda option: option["label"])
+    # Chosen options first: in a long list (every country) they stay in sight, easy to untick.
+    return sorted(options, key=lambda option: (not option["checked"], option["label"]))
 
 
 __all__ = ["FACETS", "SORTS", "facet_counts"]
