@@ -4,7 +4,6 @@ Every request the browser makes is recorded: a page that loaded a font, a script
 from another host would tell that host who is reading about surveillance.
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,9 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here happen
-# between page actions, never concurrently, so Django's async guard can stand down.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 ARTICLE_URL_PREFIX = "https://qg.media/2021/08/28/"
@@ -105,7 +101,14 @@ def choose(page, select_id, text):
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def test_an_editor_submits_a_sourced_entry_and_a_publisher_publishes_it(browser):
+@pytest.fixture
+def editorial_team(transactional_db):
+    """An editor (erin) and a publisher (paul), made before the browser starts.
+
+    The database is set up here rather than in the test: once Playwright runs, the test body is
+    in another greenlet, where Django's per-context connection is a new one that nothing closes
+    (PostgreSQL then refuses to drop the test database at the end of the run).
+    """
     groups = setup_roles()
     for username, role in [("erin", EDITOR), ("paul", PUBLISHER)]:
         user = User.objects.create_user(
@@ -113,6 +116,8 @@ def test_an_editor_submits_a_sourced_entry_and_a_publisher_publishes_it(browser)
         )
         user.groups.add(groups[role])
 
+
+def test_an_editor_submits_a_sourced_entry_and_a_publisher_publishes_it(editorial_team, browser):
     editor = browser.log_in("erin")
     editor.goto(browser.base + "/admin/tracker/source/add/")
     editor.fill("#id_title", "Novi Sad council minutes")
