@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tracker.importers.vendor_names import parse_cell
-from tracker.models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
 
 SAMPLES = Path(__file__).resolve().parent / "import_samples"
 VALID = SAMPLES / "aigs_valid.csv"
@@ -176,10 +176,13 @@ def test_a_row_naming_no_company_yields_no_entry_and_is_reported():
     assert "row 12: blank, skipped" in output
 
 
-def test_origin_is_the_vendors_head_office_where_known_and_empty_otherwise():
+def test_origin_is_a_head_office_an_earlier_source_gave_and_is_never_guessed():
+    # As the article does for Huawei ("le constructeur chinois Huawei"); the index names none.
+    Vendor.objects.create(name="Huawei", slug="huawei", headquarters=Country.objects.get(iso2="CN"))
     run(VALID)
     assert [c.iso2 for c in entry("RS", "huawei").origin_countries.all()] == ["CN"]
-    assert [c.iso2 for c in entry("US", "palantir").origin_countries.all()] == ["US"]
+    assert entry("US", "palantir").origin_countries.count() == 0
+    assert Vendor.objects.get(slug="palantir").headquarters is None
     assert entry("TW", "lilin").origin_countries.count() == 0
 
 

@@ -16,8 +16,8 @@ with locality, operator and years left empty and status "reported":
 - technologies: the row's marked columns (Safe City System, Facial Recognition System, Smart
   Policing, Social Media Surveillance) through technologies.TERMS. The index marks them per
   country, not per company; each summary says so;
-- origin countries: the vendor's head office as the tracker records it (vendor_names
-  .HEADQUARTERS or an earlier source); none when it is not known;
+- origin countries: the vendor's head office as the tracker records it from an earlier source
+  (the article, the SII); none when no source gives it (the index names no head offices);
 - citation: the index (a Source of kind "dataset") with the locator "row N (Country)", N being
   the spreadsheet row number (the header is row 1).
 
@@ -210,10 +210,7 @@ class AIGSImporter(Importer):
             where=f"{where}, {vendor}",
             title=f"{vendor} named as a supplier of AI surveillance technology to {country}",
             country=iso2,
-            vendors=[
-                VendorRef(name=vendor, seen=n.seen, headquarters=n.headquarters)
-                for n, _, _ in mentions
-            ],
+            vendors=[VendorRef(name=vendor, seen=n.seen) for n, _, _ in mentions],
             origin_from_vendors=True,
             technologies=technologies,
             citations=[CitationSpec(source=DATASET, locator=f"row {number} ({context['name']})")],

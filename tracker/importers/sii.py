@@ -198,8 +198,8 @@ class SIIImporter(Importer):
             VendorRef(
                 name=n.name,
                 seen=n.seen,
-                headquarters=n.headquarters
-                or (origins[0] if len(names) == 1 and len(origins) == 1 else None),
+                # The index's head office, where it ties one company to one country.
+                headquarters=origins[0] if len(names) == 1 and len(origins) == 1 else None,
             )
             for n in names
         ]

@@ -11,11 +11,11 @@ cells that name several companies, none, or a company in a particular role.
 - A role in brackets ("MI Marathon (broker)", "TNS-Service (reseller)") is taken off the name
   and stated in the summary. Decision: the broker or reseller *is* recorded as the vendor, since
   it is the company the source names as selling; the manufacturer is not known from the record.
-- ``HEADQUARTERS``: where a vendor's head office is, for vendors whose headquarters is a matter of
-  public record (each checked by hand). It is used when a vendor is created (or has no head office
-  yet); otherwise the SII record's own country is used when it names one company and one country
-  (the SII gives "Denmark" for BAE Systems, meaning its Danish unit: the table keeps it British).
-  An editor's value is never overwritten. The AIGS gives no head offices at all.
+- Head offices are not in this module. A vendor's head office is a fact like any other: it is
+  recorded only where a source gives it (the SII's ``supplier_company_hq`` when a record names
+  one company and one country; the article for the Chinese vendors it names), never from a
+  table of what "everyone knows". The AIGS gives none, so a vendor known only from it has no
+  head office until an editor adds one with a source, and its AIGS entries no origin.
 
 Matching is exact on the normalized name (case, accents and spacing ignored), never fuzzy.
 """
@@ -47,66 +47,6 @@ ROLE = re.compile(r"\s*\((broker|reseller)\)\s*$", re.IGNORECASE)
 # whose name contains a spaced "and" would need an entry in VARIANTS written without it.
 SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
 
-HEADQUARTERS = {
-    "Huawei": "CN",
-    "ZTE": "CN",
-    "Hikvision": "CN",
-    "Dahua": "CN",
-    "Uniview": "CN",
-    "Megvii": "CN",
-    "SenseTime": "CN",
-    "iFlytek": "CN",
-    "Yitu": "CN",
-    "CloudWalk": "CN",
-    "CEIEC": "CN",
-    "CETC": "CN",
-    "Meiya Pico": "CN",
-    "Semptian": "CN",
-    "Palantir": "US",
-    "IBM": "US",
-    "Cisco": "US",
-    "Microsoft": "US",
-    "Amazon": "US",
-    "Oracle": "US",
-    "Honeywell": "US",
-    "Boeing": "US",
-    "PredPol": "US",
-    "Anduril": "US",
-    "Salesforce": "US",
-    "Blue Coat": "US",
-    "NEC": "JP",
-    "Panasonic": "JP",
-    "Thales": "FR",
-    "IDEMIA": "FR",
-    "Orange": "FR",
-    "Amesys": "FR",
-    "Qosmos": "FR",
-    "BAE Systems": "GB",
-    "Gamma International": "GB",
-    "FinFisher": "DE",
-    "Trovicor": "DE",
-    "Bosch": "DE",
-    "Hacking Team": "IT",
-    "NICE Systems": "IL",
-    "Elbit Systems": "IL",
-    "NSO Group": "IL",
-    "AnyVision": "IL",
-    "BriefCam": "IL",
-    "NTechLab": "RU",
-    "Speech Technology Center": "RU",
-    "Hanwha Techwin": "KR",
-    "SK Telecom": "KR",
-    "Korea Telecom": "KR",
-    "LG Uplus": "KR",
-    "Genetec": "CA",
-    "Avigilon": "CA",
-    "Sandvine": "CA",
-    "iOmniscient": "AU",
-    "Ericsson": "SE",
-    "Telmex": "MX",
-    "Safaricom": "KE",
-}
-
 
 class VendorName:
     """One company named in a cell: the canonical name, the spelling seen, and its role."""
@@ -121,10 +61,6 @@ class VendorName:
     def is_variant(self):
         """True when the spelling seen is not the canonical name (case aside)."""
         return normalize(self.seen) != normalize(self.name)
-
-    @property
-    def headquarters(self):
-        return HEADQUARTERS.get(self.name)
 
     def __repr__(self):
         return f"VendorName({self.seen!r} → {self.name!r})"
