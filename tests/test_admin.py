@@ -144,6 +144,44 @@ def test_adding_an_alias_taken_by_another_vendor_names_that_vendor(admin_client)
     assert VendorAlias.objects.count() == 1
 
 
+def vendor_form(name, *aliases):
+    """The vendor add form as the admin posts it, with one alias row per spelling given."""
+    data = {
+        "name": name,
+        "slug": "vendor",
+        "aliases-TOTAL_FORMS": len(aliases),
+        "aliases-INITIAL_FORMS": 0,
+        "designations-TOTAL_FORMS": 0,
+        "designations-INITIAL_FORMS": 0,
+    }
+    for i, alias in enumerate(aliases):
+        data[f"aliases-{i}-name"] = alias
+    return data
+
+
+def test_adding_a_vendor_with_its_aliases_saves_them(admin_client):
+    response = admin_client.post(admin_url(Vendor, "add"), vendor_form("Hikvision", "Hikvsion"))
+    assert response.status_code == 302
+    assert list(Vendor.objects.get().aliases.values_list("name", flat=True)) == ["Hikvsion"]
+
+
+@pytest.mark.parametrize(
+    ("aliases", "message"),
+    [
+        (["Hikvsion", "HIKVSION"], "“HIKVSION” is already listed above."),
+        (["hikvision"], "“hikvision” is already the vendor&#x27;s own name."),
+    ],
+)
+def test_the_same_alias_twice_in_one_vendor_form_is_refused_with_a_message(
+    admin_client, aliases, message
+):
+    response = admin_client.post(admin_url(Vendor, "add"), vendor_form("Hikvision", *aliases))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Vendor.objects.exists()
+    assert not VendorAlias.objects.exists()
+
+
 def test_createeditor_makes_a_staff_account_that_can_add_deployments(monkeypatch):
     from django.contrib.auth.models import User
     from django.core.management import call_command

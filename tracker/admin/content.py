@@ -19,6 +19,7 @@ from ..models import (
     Vendor,
     VendorAlias,
 )
+from ..models.vendors import name_key
 
 # Links editors type without a scheme ("example.org/report") are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -32,8 +33,27 @@ class CountryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class VendorAliasFormSet(forms.BaseInlineFormSet):
+    """Each alias form checks the saved aliases only; two rows of one submission spelling the
+    same name (or the vendor's own name) would otherwise pass and fail at the database."""
+
+    def clean(self):
+        super().clean()
+        taken = {name_key(self.instance.name): "the vendor's own name"}
+        for form in self.forms:
+            name = form.cleaned_data.get("name") if hasattr(form, "cleaned_data") else None
+            if not name or self._should_delete_form(form):
+                continue
+            key = name_key(name)
+            if key in taken:
+                form.add_error("name", f"“{name}” is already {taken[key]}.")
+            else:
+                taken[key] = "listed above"
+
+
 class VendorAliasInline(admin.TabularInline):
     model = VendorAlias
+    formset = VendorAliasFormSet
     extra = 1
 
 
