@@ -36,11 +36,12 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 install: $(STAMP_APP)
 install-dev: $(STAMP_DEV)
 
-# Migrations load every country and the technology vocabulary; loaddata is idempotent
-# (natural keys), so running setup again changes nothing.
+# Migrations load every country and the technology vocabulary; load_site_data loads the
+# fixtures (natural keys) and gives each record its first history entry, so running setup again
+# changes nothing and the first edit of a loaded entry shows readers what it changed.
 setup: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py loaddata fixtures/article.json fixtures/imported.json
+	$(BIN)/python manage.py load_site_data
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
