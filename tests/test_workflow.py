@@ -222,6 +222,30 @@ def test_an_editor_pressing_publish_gets_a_message_not_a_403(client):
     assert deployment.state == State.DRAFT
 
 
+@pytest.mark.parametrize(
+    ("role", "offered"), [("editor", False), ("publisher", True), ("superuser", True)]
+)
+def test_only_those_who_may_publish_are_offered_the_publish_actions(client, role, offered):
+    draft_with_source()
+    page = client_for(client, account(role)).get(reverse("admin:tracker_deployment_changelist"))
+    actions = [value for value, _ in page.context["action_form"].fields["action"].choices]
+    assert "submit_for_review" in actions
+    assert ("publish" in actions, "unpublish" in actions) == (offered, offered)
+
+
+def test_an_editor_forcing_the_publish_action_publishes_nothing(client):
+    deployment = draft_with_source()
+    response = client_for(client, account("editor")).post(
+        reverse("admin:tracker_deployment_changelist"),
+        {"action": "publish", "_selected_action": [deployment.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "No action selected." in response.content.decode()
+    deployment.refresh_from_db()
+    assert deployment.state == State.DRAFT
+
+
 def test_the_admin_publish_action_refuses_unsourced_entries(admin_client):
     sourced = draft_with_source(title="Sourced")
     unsourced = DeploymentFactory(state=State.DRAFT, cited=False, title="Unsourced")

@@ -258,13 +258,17 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     def submit_for_review(self, request, queryset):
         self.run_on_each(request, queryset, workflow.submit, "submitted for review")
 
-    @admin.action(description="Publish the selected deployments")
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    # Editors are not offered the actions they may not take (the workflow refuses them anyway).
+    @admin.action(description="Publish the selected deployments", permissions=["publish"])
     def publish(self, request, queryset):
         self.run_on_each(
             request, queryset.exclude(state=State.PUBLISHED), workflow.publish, "published"
         )
 
-    @admin.action(description="Return the selected deployments to draft")
+    @admin.action(description="Return the selected deployments to draft", permissions=["publish"])
     def unpublish(self, request, queryset):
         self.run_on_each(request, queryset, workflow.unpublish, "returned to draft")
 
