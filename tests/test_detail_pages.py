@@ -363,6 +363,25 @@ def test_a_country_without_entries_says_so(client):
     assert "No published deployment in this country yet." in body
 
 
+def test_an_imported_entry_names_its_dataset_and_links_to_everything_from_it(client):
+    dataset = SourceFactory(
+        title="AI Global Surveillance Index (2019)",
+        slug="carnegie-aigs-2019",
+        kind=Source.Kind.DATASET,
+    )
+    imported = published_deployment(title="Imported entry")
+    CitationFactory(deployment=imported, source=dataset, quote="", locator="row 58 (Serbia)")
+    body = page(client, imported.get_absolute_url())
+    assert "<dt>Dataset</dt>" in body
+    assert "AI Global Surveillance Index (2019)</a>, row 58 (Serbia)" in body
+    assert 'href="/deployments/?dataset=carnegie-aigs-2019"' in body
+
+
+def test_an_entry_from_no_dataset_shows_no_dataset_line(client):
+    body = page(client, published_deployment(title="Reported entry").get_absolute_url())
+    assert "<dt>Dataset</dt>" not in body
+
+
 def test_a_deployment_with_no_vendor_says_so_rather_than_guess(client):
     deployment = published_deployment(title="Unattributed cameras")
     body = page(client, deployment.get_absolute_url())

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .sources import Cited
+from .sources import Cited, Source
 
 # Plausible years for a deployment: older or later than this is a typo, not a fact.
 MIN_YEAR = 1900
@@ -228,6 +228,13 @@ class Deployment(models.Model):
         if not sourced.exists():
             return ["Add at least one citation to a source with a URL before publishing."]
         return []
+
+    def dataset_citations(self):
+        """The citations naming the dataset this entry was imported from, with its record id.
+
+        Reads the prefetched citations (``for_detail()``) rather than querying again.
+        """
+        return [c for c in self.citations.all() if c.source.kind == Source.Kind.DATASET]
 
     @property
     def years_display(self):
