@@ -41,6 +41,11 @@ class VendorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Vendor {n}")
     slug = factory.Sequence(lambda n: f"vendor-{n}")
     headquarters = factory.LazyFunction(lambda: country("CN"))
+    # A head office is recorded with the source that gives it (the model insists).
+    headquarters_source = factory.Maybe(
+        "headquarters", factory.SubFactory("tests.factories.SourceFactory"), None
+    )
+    headquarters_locator = factory.Maybe("headquarters", "page 1", "")
 
 
 class VendorAliasFactory(factory.django.DjangoModelFactory):

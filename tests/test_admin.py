@@ -4,7 +4,13 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import VendorAliasFactory, VendorFactory, published_deployment
+from tests.factories import (
+    SourceFactory,
+    VendorAliasFactory,
+    VendorFactory,
+    country,
+    published_deployment,
+)
 from tracker.models import Deployment, Vendor, VendorAlias
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +186,26 @@ def test_the_same_alias_twice_in_one_vendor_form_is_refused_with_a_message(
     assert message in response.content.decode()
     assert not Vendor.objects.exists()
     assert not VendorAlias.objects.exists()
+
+
+def test_a_head_office_without_its_source_is_refused_with_a_message(admin_client):
+    data = vendor_form("Acme Vision") | {"headquarters": country("CN").pk}
+    response = admin_client.post(admin_url(Vendor, "add"), data)
+    assert response.status_code == 200
+    assert "Which source gives this head office? Cite it here." in response.content.decode()
+    assert not Vendor.objects.exists()
+
+
+def test_a_head_office_is_saved_with_its_source_and_words(admin_client):
+    source = SourceFactory()
+    data = vendor_form("Acme Vision") | {
+        "headquarters": country("CN").pk,
+        "headquarters_source": source.pk,
+        "headquarters_quote": "Acme Vision, a Chinese company",
+    }
+    assert admin_client.post(admin_url(Vendor, "add"), data).status_code == 302
+    vendor = Vendor.objects.get()
+    assert (vendor.headquarters.iso2, vendor.headquarters_source) == ("CN", source)
 
 
 def test_createeditor_makes_a_staff_account_that_can_add_deployments(monkeypatch):

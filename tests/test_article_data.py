@@ -55,6 +55,13 @@ class TestTheArticlesData:
         vendors = dict(Vendor.objects.values_list("slug", "headquarters__iso2"))
         assert vendors == {"huawei": "CN", "hikvision": "CN", "dahua": "CN", "uniview": "CN"}
 
+    def test_each_head_office_cites_the_article_in_its_own_words(self):
+        for vendor in Vendor.objects.select_related("headquarters_source"):
+            assert vendor.headquarters_source.slug == "qg-2021-08-28-surveillance-export"
+            assert "chinois" in vendor.headquarters_quote
+            assert vendor.name in vendor.headquarters_quote
+            assert vendor.headquarters_quote in seed_text()
+
     def test_it_loads_five_sources_two_designations_and_five_findings(self):
         assert Source.objects.count() == 5
         designated = Designation.objects.values_list("vendor__slug", flat=True)

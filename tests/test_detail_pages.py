@@ -205,6 +205,9 @@ def test_a_vendor_page_shows_every_field_and_its_designations(client):
     vendor = VendorFactory(
         name="Acme Vision",
         headquarters=country("CN"),
+        headquarters_source=SourceFactory(title="Trade register extract"),
+        headquarters_quote="Acme Vision, Shenzhen",
+        headquarters_locator="entry 12",
         website="https://acme.example.com/",
         description="Makes cameras.",
     )
@@ -226,6 +229,9 @@ def test_a_vendor_page_shows_every_field_and_its_designations(client):
         body,
         "Acme Vision",
         "China",
+        "Trade register extract",
+        "Acme Vision, Shenzhen",
+        "entry 12",
         "https://acme.example.com/",
         "Makes cameras.",
         "Akme",
@@ -237,6 +243,7 @@ def test_a_vendor_page_shows_every_field_and_its_designations(client):
         "Nairobi cameras",
         "Quito cameras",
     )
+    assert f'href="{vendor.headquarters_source.get_absolute_url()}"' in body
     table = body.split("Deployments, by country")[1]
     assert table.index("Ecuador") < table.index("Kenya")
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.factories import VendorFactory
 from tracker.importers.vendor_names import parse_cell
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
 
@@ -178,7 +179,12 @@ def test_a_row_naming_no_company_yields_no_entry_and_is_reported():
 
 def test_origin_is_a_head_office_an_earlier_source_gave_and_is_never_guessed():
     # As the article does for Huawei ("le constructeur chinois Huawei"); the index names none.
-    Vendor.objects.create(name="Huawei", slug="huawei", headquarters=Country.objects.get(iso2="CN"))
+    VendorFactory(
+        name="Huawei",
+        slug="huawei",
+        headquarters=Country.objects.get(iso2="CN"),
+        headquarters_quote="le constructeur chinois Huawei",
+    )
     run(VALID)
     assert [c.iso2 for c in entry("RS", "huawei").origin_countries.all()] == ["CN"]
     assert entry("US", "palantir").origin_countries.count() == 0

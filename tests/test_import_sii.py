@@ -127,7 +127,13 @@ def test_a_transfer_is_imported_with_vendor_origin_year_technology_and_both_cita
         "DZ", "", 2010, "reported", "published"
     )  # fmt: skip
     assert [v.name for v in d.vendors.all()] == ["Semptian"]
-    assert Vendor.objects.get(name="Semptian").headquarters.iso2 == "CN"
+    semptian = Vendor.objects.get(name="Semptian")
+    assert semptian.headquarters.iso2 == "CN"
+    assert (
+        semptian.headquarters_source.slug,
+        semptian.headquarters_quote,
+        semptian.headquarters_locator,
+    ) == ("privacy-international-sii", "China", "Semptian_Algeria_2010, field supplier_company_hq")
     assert [c.iso2 for c in d.origin_countries.all()] == ["CN"]
     assert [t.slug for t in d.technologies.all()] == ["lawful-interception"]
     assert "“Lawful interception”" in d.summary

@@ -13,6 +13,7 @@ from tests.factories import (
     TechnologyFactory,
     VendorAliasFactory,
     VendorFactory,
+    country,
     published_deployment,
 )
 from tracker.models import Citation, Deployment, Source, Vendor
@@ -65,6 +66,16 @@ def test_the_same_source_can_back_a_deployment_with_two_different_passages():
     citation = CitationFactory(quote="First passage.")
     CitationFactory(deployment=citation.deployment, source=citation.source, quote="Second.")
     assert citation.deployment.citations.count() == 2
+
+
+def test_a_head_office_needs_a_source_and_its_words_or_place():
+    china = country("CN")
+    assert violates_a_rule(lambda: VendorFactory(headquarters=china, headquarters_source=None))
+    assert violates_a_rule(
+        lambda: VendorFactory(headquarters=china, headquarters_quote="", headquarters_locator="")
+    )
+    assert VendorFactory(headquarters=china, headquarters_quote="Chinese company").pk
+    assert VendorFactory(headquarters=None).pk
 
 
 def test_designations_and_findings_also_need_a_quote_or_a_locator():

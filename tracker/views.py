@@ -230,7 +230,9 @@ class VendorDetailView(DetailView):
     context_object_name = "vendor"
 
     def get_queryset(self):
-        return Vendor.objects.select_related("headquarters").prefetch_related(
+        return Vendor.objects.select_related(
+            "headquarters", "headquarters_source"
+        ).prefetch_related(
             "aliases",
             Prefetch(
                 "designations",

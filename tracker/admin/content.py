@@ -69,9 +69,23 @@ class VendorAdmin(SimpleHistoryAdmin):
     list_filter = ["headquarters__region", "headquarters"]
     list_select_related = ["headquarters"]
     search_fields = ["name", "aliases__name", "description"]
-    autocomplete_fields = ["headquarters"]
+    autocomplete_fields = ["headquarters", "headquarters_source"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [VendorAliasInline, DesignationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "website", "description"]}),
+        (
+            "Head office, as a source gives it",
+            {
+                "fields": [
+                    "headquarters",
+                    "headquarters_source",
+                    "headquarters_quote",
+                    "headquarters_locator",
+                ]
+            },
+        ),
+    ]
     formfield_overrides = HTTPS_URLS
 
     def get_queryset(self, request):

@@ -92,12 +92,14 @@ class CitationSpec:
 @dataclass
 class VendorRef:
     """A vendor as a record names it: canonical name, the spelling seen, and optionally the slug
-    (the project's CSV gives it) and the head-office country to use if the vendor is created."""
+    (the project's CSV gives it) and the head-office country to record if the vendor has none,
+    with the citation that gives it."""
 
     name: str
     seen: str = ""
     slug: str | None = None
     headquarters: str | None = None
+    headquarters_citation: CitationSpec | None = None
 
 
 @dataclass

@@ -46,11 +46,12 @@ def imported_objects(before, slugs):
 
     deployments = list(Deployment.objects.filter(slug__in=slugs).order_by("pk"))
     citations = list(Citation.objects.filter(deployment__in=deployments).order_by("pk"))
+    # Sources before vendors: a vendor's head office is saved with the source citing it.
     return [
         *new(Technology),
+        *new(Source),
         *new(Vendor),
         *new(VendorAlias),
-        *new(Source),
         *deployments,
         *citations,
     ]

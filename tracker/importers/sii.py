@@ -194,12 +194,20 @@ class SIIImporter(Importer):
             raise Refused("; ".join(problems))
 
         names, several = parse_cell(record.get("supplier_company"))
+        # The index's head office, where it ties one company to one country, cited to its cell.
+        one_office = len(names) == 1 and len(origins) == 1
         vendors = [
             VendorRef(
                 name=n.name,
                 seen=n.seen,
-                # The index's head office, where it ties one company to one country.
-                headquarters=origins[0] if len(names) == 1 and len(origins) == 1 else None,
+                headquarters=origins[0] if one_office else None,
+                headquarters_citation=CitationSpec(
+                    source=DATASET,
+                    quote=clean(record.get("supplier_company_hq")),
+                    locator=f"{locator}, field supplier_company_hq",
+                )
+                if one_office
+                else None,
             )
             for n in names
         ]

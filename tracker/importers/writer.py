@@ -122,14 +122,15 @@ class Writer:
         vendor = self.vendors.get(key)
         if vendor is None:
             vendor = self._find_vendor(ref)
-            hq = self.countries.get(ref.headquarters) if ref.headquarters else None
+            cited = ref.headquarters and ref.headquarters_citation
+            hq = self.countries.get(ref.headquarters) if cited else None
             if vendor is None:
                 vendor = Vendor(name=ref.name, slug=ref.slug or self._vendor_slug(ref.name))
-                vendor.headquarters_id = hq
+                self._locate(vendor, hq, ref.headquarters_citation)
                 vendor.save()
                 self.tally.add("vendor", "created", vendor.slug)
             elif vendor.headquarters_id is None and hq:
-                vendor.headquarters_id = hq
+                self._locate(vendor, hq, ref.headquarters_citation)
                 vendor.save()
                 self.tally.add("vendor", "updated", f"{vendor.slug} (headquarters)")
             else:
@@ -138,6 +139,13 @@ class Writer:
         for spelling in {ref.seen, ref.name}:
             self._alias(vendor, spelling)
         return vendor
+
+    def _locate(self, vendor, country_id, citation):
+        if country_id:
+            vendor.headquarters_id = country_id
+            vendor.headquarters_source = self.source(citation.source)
+            vendor.headquarters_quote = citation.quote
+            vendor.headquarters_locator = citation.locator
 
     def _find_vendor(self, ref):
         if ref.slug and (vendor := Vendor.objects.filter(slug=ref.slug).first()):

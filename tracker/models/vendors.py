@@ -37,6 +37,28 @@ class Vendor(models.Model):
         related_name="vendors_headquartered",
         help_text="Country of the head office, where a source says so.",
     )
+    # A head office decides where a vendor's technology "came from" on every entry it supplies,
+    # so it is cited like any other claim: which source, its words and/or where in it.
+    headquarters_source = models.ForeignKey(
+        "tracker.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vendors_located",
+        verbose_name="headquarters: source",
+        help_text="The source that gives the head office.",
+    )
+    headquarters_quote = models.TextField(
+        "headquarters: the source's words",
+        blank=True,
+        help_text="The words that give the head office, in the source's language.",
+    )
+    headquarters_locator = models.CharField(
+        "headquarters: where in the source",
+        max_length=300,
+        blank=True,
+        help_text="Page, paragraph or record id.",
+    )
     website = models.URLField(max_length=500, blank=True)
     description = models.TextField(
         "short description", blank=True, help_text="One or two sentences, from the sources."
@@ -49,6 +71,19 @@ class Vendor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(headquarters__isnull=True)
+                | (
+                    models.Q(headquarters_source__isnull=False)
+                    & (~models.Q(headquarters_quote="") | ~models.Q(headquarters_locator=""))
+                ),
+                name="vendor_headquarters_cited",
+                violation_error_message=(
+                    "Say which source gives the head office, with its words or where in it."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -57,6 +92,19 @@ class Vendor(models.Model):
         return reverse("vendor-detail", args=[self.slug])
 
     def clean(self):
+        if self.headquarters_id and not self.headquarters_source_id:
+            raise ValidationError(
+                {"headquarters_source": "Which source gives this head office? Cite it here."}
+            )
+        if self.headquarters_id and not (self.headquarters_quote or self.headquarters_locator):
+            raise ValidationError(
+                {
+                    "headquarters_quote": (
+                        "Copy the source's words for the head office, or say where in the "
+                        "source they are."
+                    )
+                }
+            )
         clash = Vendor.objects.filter(name_key=name_key(self.name)).exclude(pk=self.pk).first()
         if clash:
             raise ValidationError(
