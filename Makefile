@@ -36,9 +36,10 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 install: $(STAMP_APP)
 install-dev: $(STAMP_DEV)
 
-# Migrations load every country and the technology vocabulary; load_site_data loads the
-# fixtures (natural keys) and gives each record its first history entry, so running setup again
-# changes nothing and the first edit of a loaded entry shows readers what it changed.
+# Migrations load every country and the technology vocabulary; load_site_data loads each
+# fixture once per database (a restart never undoes editors' work; --update loads a changed
+# file) and gives each record its first history entry, so that the first edit of a loaded entry
+# shows readers what it changed.
 setup: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_site_data

@@ -2,11 +2,13 @@
 
 import json
 import re
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -330,18 +332,46 @@ def test_loading_the_site_data_again_adds_no_history():
     assert Deployment.history.count() == first
 
 
-def test_a_fixture_that_changes_a_loaded_entry_is_shown_as_a_change(client, tmp_path):
+def test_loading_the_site_data_again_keeps_what_editors_changed_or_deleted():
     call_command("load_site_data", ARTICLE_FIXTURE, verbosity=0)
+    Deployment.objects.filter(slug=BELGRADE).update(summary="A corrected summary.")
+    Deployment.objects.get(slug="france-pass-sanitaire").delete()
+    call_command("load_site_data", ARTICLE_FIXTURE, verbosity=0)
+    assert Deployment.objects.get(slug=BELGRADE).summary == "A corrected summary."
+    assert not Deployment.objects.filter(slug="france-pass-sanitaire").exists()
+
+
+def newer_article(tmp_path):
+    """The article's fixture as a later version of it might be, with Belgrade's summary edited."""
     rows = json.loads(ARTICLE_FIXTURE.read_text())
     for row in rows:
         if row["model"] == "tracker.deployment" and row["fields"]["slug"] == BELGRADE:
             row["fields"]["summary"] = "A summary corrected in the fixture."
     newer = tmp_path / "article.json"
     newer.write_text(json.dumps(rows))
-    call_command("load_site_data", newer, verbosity=0)
+    return newer
+
+
+def test_a_changed_data_file_is_only_loaded_when_asked(tmp_path):
+    call_command("load_site_data", ARTICLE_FIXTURE, verbosity=0)
+    out = StringIO()
+    call_command("load_site_data", newer_article(tmp_path), stdout=out)
+    assert "article.json has changed since it was loaded" in out.getvalue()
+    assert "--update" in out.getvalue()
+    assert Deployment.objects.get(slug=BELGRADE).summary != "A summary corrected in the fixture."
+
+
+def test_an_update_from_a_changed_data_file_is_shown_as_a_change(client, tmp_path):
+    call_command("load_site_data", ARTICLE_FIXTURE, verbosity=0)
+    call_command("load_site_data", newer_article(tmp_path), update=True, verbosity=0)
     belgrade = Deployment.objects.get(slug=BELGRADE)
     assert belgrade.summary == "A summary corrected in the fixture."
     assert "changed: summary" in public_history(client, belgrade)
+
+
+def test_a_missing_data_file_is_one_clear_error(tmp_path):
+    with pytest.raises(CommandError, match=r"missing\.json: cannot be read"):
+        call_command("load_site_data", tmp_path / "missing.json", verbosity=0)
 
 
 def test_marking_verified_records_who_and_when_for_editors_and_the_date_for_readers(

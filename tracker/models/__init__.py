@@ -5,6 +5,7 @@ from .countries import Country
 from .deployments import Citation, Deployment
 from .designations import Designation
 from .findings import Finding
+from .site_data import SiteDataLoad
 from .sources import DatePrecision, Source
 from .technologies import Technology
 from .vendors import Vendor, VendorAlias
@@ -17,6 +18,7 @@ __all__ = [
     "Deployment",
     "Designation",
     "Finding",
+    "SiteDataLoad",
     "Source",
     "Technology",
     "Vendor",
