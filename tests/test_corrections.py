@@ -11,7 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
-from django.urls import Resolver404, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -499,21 +499,17 @@ class TestTheAdmin:
 
 
 @pytest.mark.urls(django_settings.ROOT_URLCONF)
-class TestTheSiteOnceWired:
-    """Skipped until tracker/urls.py, the deployment page and view are wired (see the report)."""
+class TestTheSite:
+    """The form as readers meet it: routed by the site's own URLs, on the entry's page."""
 
     def test_the_real_route_takes_corrections(self, client, deployment):
-        try:
-            resolve(url(deployment))
-        except Resolver404:
-            pytest.skip("tracker/urls.py does not route /deployments/<slug>/corrections/ yet")
+        resolve(url(deployment))
         assert send(client, deployment).status_code == 303
         assert Correction.objects.count() == 1
 
     def test_the_entrys_page_shows_the_form_and_then_the_thank_you(self, client, deployment):
         body = client.get(deployment.get_absolute_url()).content.decode()
-        if 'id="correction"' not in body:
-            pytest.skip("the deployment page does not include the correction form yet")
+        assert 'id="correction"' in body
         assert f'action="{url(deployment)}"' in body
         assert "csrfmiddlewaretoken" in body
         response = client.post(url(deployment), VALID, REMOTE_ADDR=READER, follow=True)
@@ -523,6 +519,5 @@ class TestTheSiteOnceWired:
         draft = published_deployment(state=Deployment.State.DRAFT)
         body = admin_client.get(draft.get_absolute_url()).content.decode()
         published = admin_client.get(published_deployment().get_absolute_url())
-        if 'id="correction"' not in published.content.decode():
-            pytest.skip("the deployment page does not include the correction form yet")
+        assert 'id="correction"' in published.content.decode()
         assert 'id="correction"' not in body
