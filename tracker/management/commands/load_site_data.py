@@ -45,6 +45,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, fixtures, update, verbosity, **options):
+        loaded = False
         for path in map(Path, fixtures):
             try:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -66,6 +67,9 @@ class Command(BaseCommand):
             SiteDataLoad.objects.update_or_create(
                 name=path.name, defaults={"sha256": digest, "loaded_at": timezone.now()}
             )
+            loaded = True
+        if not loaded:
+            return  # Nothing was saved raw: the history is already complete.
         for model in registered_models.values():
             if model._meta.app_label != "tracker":
                 continue
