@@ -36,6 +36,7 @@ urlpatterns = [
     path("findings/", views.FindingListView.as_view(), name="finding-list"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("methods/", views.MethodsView.as_view(), name="methods"),
     path("data/", exports.DataView.as_view(), name="data"),
     path("feeds/latest.atom", feeds.LatestDeploymentsFeed(), name="feed-latest"),
     path("feeds/countries/<slug:slug>.atom", feeds.CountryDeploymentsFeed(), name="feed-country"),

@@ -3,7 +3,7 @@
 import unicodedata
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,6 +22,7 @@ from .models import (
     Deployment,
     Designation,
     Finding,
+    SiteDataLoad,
     Source,
     Technology,
     Vendor,
@@ -55,12 +56,24 @@ def findings_for_display():
     return Finding.objects.select_related("source", "attributed_to").prefetch_related("countries")
 
 
+def last_updated(published):
+    """When the published data last changed: the newest edit of a published entry or citation.
+
+    One aggregate query; None when nothing is published. Drafts and entries in review never
+    move it.
+    """
+    latest = published.aggregate(entry=Max("updated_at"), citation=Max("citations__created_at"))
+    dates = [value for value in latest.values() if value is not None]
+    return max(dates, default=None)
+
+
 class HomeView(TemplateView):
     template_name = "tracker/home.html"
 
     def get_context_data(self, **kwargs):
         published = Deployment.objects.published()
         return super().get_context_data(
+            last_updated=last_updated(published),
             totals={
                 "deployments": published.count(),
                 "countries": Country.objects.filter(PUBLISHED).distinct().count(),
@@ -332,5 +345,55 @@ class FindingListView(ListView):
         return findings_for_display()
 
 
+# The sources of the site's data, by slug: the founding article and the two imported datasets.
+ARTICLE_SOURCE = "qg-2021-08-28-surveillance-export"
+SII_SOURCE = "privacy-international-sii"
+AIGS_SOURCE = "carnegie-aigs-2019"
+DATA_SOURCES = (ARTICLE_SOURCE, SII_SOURCE, AIGS_SOURCE)
+
+
+def data_sources():
+    """The article's and the datasets' Source rows present in the database, by slug (one query).
+
+    Each carries ``entry_count``: the published entries citing it. A missing source is absent
+    from the dict, so pages still render on an empty database.
+    """
+    sources = Source.objects.filter(slug__in=DATA_SOURCES).annotate(
+        entry_count=Count(
+            "citations__deployment",
+            filter=Q(citations__deployment__state=Deployment.State.PUBLISHED),
+            distinct=True,
+        )
+    )
+    return {source.slug: source for source in sources}
+
+
 class AboutView(TemplateView):
     template_name = "tracker/about.html"
+
+    def get_context_data(self, **kwargs):
+        sources = data_sources()
+        return super().get_context_data(
+            article_source=sources.get(ARTICLE_SOURCE),
+            sii_source=sources.get(SII_SOURCE),
+            aigs_source=sources.get(AIGS_SOURCE),
+            **kwargs,
+        )
+
+
+class MethodsView(TemplateView):
+    """How each source of data becomes entries and findings, with its counts and load dates."""
+
+    template_name = "tracker/methods.html"
+
+    def get_context_data(self, **kwargs):
+        sources = data_sources()
+        loads = {load.name: load.loaded_at for load in SiteDataLoad.objects.all()}
+        return super().get_context_data(
+            article_source=sources.get(ARTICLE_SOURCE),
+            sii_source=sources.get(SII_SOURCE),
+            aigs_source=sources.get(AIGS_SOURCE),
+            article_loaded_at=loads.get("article.json"),
+            imported_at=loads.get("imported.json"),
+            **kwargs,
+        )
