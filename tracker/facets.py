@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F
 
-from .filters import SORTS, UNKNOWN_DECADE
+from .filters import SORTS, UNKNOWN_DECADE, leave_out_not_completed
 from .models import Deployment, Source
 from .regions import REGIONS
 
@@ -35,6 +35,7 @@ FACETS = [
     Facet("vendor", "Vendor", "vendors__slug", "vendors__name"),
     Facet("technology", "Technology", "technologies__slug", "technologies__name"),
     Facet("status", "Status", "status", "status"),
+    Facet("evidence", "Kind of evidence", "evidence", "evidence"),
     Facet("decade", "Decade started", "decade", "decade"),
     Facet(
         "dataset",
@@ -46,6 +47,7 @@ FACETS = [
 ]
 NOT_FILTERS = {"sort"}
 STATUS_LABELS = dict(Deployment.Status.choices)
+EVIDENCE_LABELS = dict(Deployment.Evidence.choices)
 
 
 def facet_counts(filterset):
@@ -69,6 +71,8 @@ def _counts(filterset, facet, data):
         if name == facet.param or name in NOT_FILTERS or name not in data:
             continue
         queryset = filter_.filter(queryset, data[name])
+    if facet.param != "status":
+        queryset = leave_out_not_completed(queryset, filterset.form)
     if facet.param == "decade":
         queryset = queryset.annotate(decade=F("start_year") / 10 * 10)
     # One filter() call before values(): the grouping then reuses the join the condition made,
@@ -91,10 +95,11 @@ def _options(facet, counts, raw, data):
             facet.option(name, name, counts.get(name, ("", 0))[1], chosen)
             for name in sorted(REGIONS.values())
         ]
-    if facet.param == "status":
+    if facet.param in ("status", "evidence"):
+        labels = STATUS_LABELS if facet.param == "status" else EVIDENCE_LABELS
         return [
             facet.option(value, label, counts.get(value, ("", 0))[1], chosen)
-            for value, label in STATUS_LABELS.items()
+            for value, label in labels.items()
         ]
     if facet.param == "decade":
         decades = sorted(value for value in counts if value is not None)

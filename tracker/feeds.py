@@ -42,7 +42,7 @@ class DeploymentFeed(Feed):
     def items(self, obj):
         return (
             self.deployments(obj)
-            .published()
+            .counted()
             .select_related("country")
             .defer("search_document", "search_vector")
             .prefetch_related(

@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import Truncator
 
 from . import search
@@ -14,6 +14,7 @@ from .regions import REGIONS
 MAX_QUERY_LENGTH = 200
 
 SORTS = {
+    "sourced": "Best sourced first",
     "relevance": "Relevance",
     "newest": "Newest first",
     "country": "Country",
@@ -75,6 +76,17 @@ def region_choices():
     return [(name, name) for name in sorted(REGIONS.values())]
 
 
+NAMED = Deployment.vendors.through.objects.all()
+
+
+def leave_out_not_completed(queryset, form):
+    """Entries a source says never completed stay out unless the reader chose their status."""
+    chosen = getattr(form, "cleaned_data", {}).get("status") or []
+    if Deployment.Status.NOT_COMPLETED in chosen:
+        return queryset
+    return queryset.exclude(status=Deployment.Status.NOT_COMPLETED)
+
+
 class DeploymentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -115,7 +127,20 @@ class DeploymentFilter(django_filters.FilterSet):
         noun="technology",
         label="Technology",
     )
-    status = django_filters.MultipleChoiceFilter(choices=Deployment.Status.choices)
+    status = django_filters.MultipleChoiceFilter(
+        choices=Deployment.Status.choices,
+        help_text="Entries a source says did not complete are listed only when chosen here.",
+    )
+    evidence = django_filters.MultipleChoiceFilter(
+        choices=Deployment.Evidence.choices, label="Kind of evidence"
+    )
+    sources_min = django_filters.NumberFilter(
+        field_name="pair_sources",
+        lookup_expr="gte",
+        label="Supplier and country supported by at least this many sources",
+        min_value=1,
+        max_value=50,
+    )
     dataset = CodeFilter(
         field_name="citations__source__slug",
         to_field_name="slug",
@@ -164,18 +189,32 @@ class DeploymentFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        if self.sort_key == "sourced":
+            queryset = queryset.annotate(
+                named_supplier=Exists(NAMED.filter(deployment=OuterRef("pk")))
+            )
+        queryset = leave_out_not_completed(super().filter_queryset(queryset), self.form)
         return queryset.order_by(*self.ordering())
 
     @property
     def sort_key(self):
-        """The sort in effect: the reader's choice, else relevance for a search, else country."""
+        """The sort in effect: the reader's choice, else relevance for a search, else the best
+        sourced first."""
         data = getattr(self.form, "cleaned_data", {})
-        sort = data.get("sort") or ("relevance" if data.get("q") else "country")
-        return "country" if sort == "relevance" and not data.get("q") else sort
+        sort = data.get("sort") or ("relevance" if data.get("q") else "sourced")
+        return "sourced" if sort == "relevance" and not data.get("q") else sort
 
     def ordering(self):
         sort = self.sort_key
+        if sort == "sourced":
+            # A named supplier, then a year, then the most independent sources.
+            return [
+                F("named_supplier").desc(),
+                F("start_year").desc(nulls_last=True),
+                F("pair_sources").desc(),
+                "country__name",
+                "title",
+            ]
         if sort == "relevance":
             return [F("rank").desc(), "title"]
         if sort == "newest":

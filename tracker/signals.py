@@ -8,8 +8,36 @@ Fixture loading (raw saves) is included: loaddata must leave a searchable databa
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import search
+from . import corroboration, search
 from .models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+
+# --- Corroboration: how many sources support each supplier–country pair ------------------------
+
+
+@receiver(post_save, sender=Deployment)
+def deployment_saved_for_pairs(sender, instance, **kwargs):
+    corroboration.refresh([instance.country_id])
+
+
+@receiver(m2m_changed, sender=Deployment.vendors.through)
+@receiver(m2m_changed, sender=Citation.vendors.through)
+def pair_links_changed(sender, instance, action, reverse, **kwargs):
+    if action.startswith("post_") and not reverse:
+        country_id = getattr(instance, "country_id", None)
+        if country_id is None:  # a citation
+            country_id = instance.deployment.country_id
+        corroboration.refresh([country_id])
+
+
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
+def citation_changed_for_pairs(sender, instance, **kwargs):
+    deployment = Deployment.objects.filter(pk=instance.deployment_id).only("country_id").first()
+    if deployment is not None:
+        corroboration.refresh([deployment.country_id])
+
+
+# --- Search ------------------------------------------------------------------------------------
 
 
 @receiver(post_save, sender=Deployment)

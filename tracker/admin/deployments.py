@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import workflow
-from ..models import Citation, Deployment
+from ..models import Citation, Deployment, Technology, Vendor
 
 State = Deployment.State
 
@@ -27,6 +27,10 @@ TRANSITIONS = {
     "_publish": (workflow.publish, "published"),
     "_unpublish": (workflow.unpublish, "returned to draft"),
 }
+
+
+def _ids(data, name):
+    return [int(value) for value in data.getlist(name) if str(value).isdigit()]
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -44,14 +48,39 @@ class CitationFormSet(BaseInlineFormSet):
                 "A published entry needs at least one citation to a source with a URL. "
                 "Unpublish it first if its sources must go."
             )
+        # What the entry will say once saved, from the same POST as its citations.
+        stated_vendors = {v.pk for data in kept for v in data.get("vendors") or []}
+        stated_techs = {t.pk for data in kept for t in data.get("technologies") or []}
+        problems = []
+        vendors = Vendor.objects.filter(pk__in=_ids(self.data, "vendors"))
+        if missing := [v.name for v in vendors if v.pk not in stated_vendors]:
+            problems.append("No citation states the vendor(s) " + ", ".join(missing) + ".")
+        techs = Technology.objects.filter(pk__in=_ids(self.data, "technologies"))
+        if missing := [t.name for t in techs if t.pk not in stated_techs]:
+            problems.append("No citation states the technology(ies) " + ", ".join(missing) + ".")
+        if problems:
+            raise ValidationError(
+                " ".join(problems) + " Tick them on the citation that states them, or remove "
+                "them from this published entry."
+            )
 
 
 class CitationInline(admin.StackedInline):
     model = Citation
     formset = CitationFormSet
     extra = 1
-    autocomplete_fields = ["source", "attributed_to"]
-    fields = ["source", "quote", "locator", "attributed_to"]
+    autocomplete_fields = ["source", "attributed_to", "vendors", "technologies"]
+    # Which of the entry's facts this source states: a fact no citation states cannot be
+    # published (Deployment.unstated_facts).
+    fields = [
+        "source",
+        "quote",
+        "locator",
+        "attributed_to",
+        "vendors",
+        "technologies",
+        ("states_year", "states_place", "states_evidence"),
+    ]
 
 
 class VerificationFilter(admin.SimpleListFilter):

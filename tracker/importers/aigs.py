@@ -33,6 +33,7 @@ from datetime import date
 from .base import (
     CitationSpec,
     DeploymentSpec,
+    FindingSpec,
     Importer,
     ImportFileError,
     Plan,
@@ -78,6 +79,9 @@ TECHNOLOGY_COLUMNS = (
 COMPANY_COLUMNS = tuple(f"Company {n}" for n in range(1, 6))
 REQUIRED = (COUNTRY, *TECHNOLOGY_COLUMNS, *COMPANY_COLUMNS)
 YES = {"x"}
+ORIGIN_YES = {"1"}
+# "Other Countries" abbreviations the country names table does not know.
+OTHER_COUNTRY_NAMES = {"UK": "United Kingdom", "HK": "Hong Kong"}
 
 
 class AIGSImporter(Importer):
@@ -160,8 +164,10 @@ class AIGSImporter(Importer):
                     plan.notes.append(f"{where}: column “{header[index]}” not imported")
             if several:
                 plan.notes.append(f"{where}: “Mult”: several companies the index does not name")
+            finding = self.finding(iso2, cells, col, header, marked, number, name, countries)
+            plan.findings.append(finding)
             if not names:
-                plan.notes.append(f"{where}: names no company; no entry to import")
+                plan.notes.append(f"{where}: names no company; recorded as a country finding")
                 continue
             context = {
                 "name": name,
@@ -181,6 +187,43 @@ class AIGSImporter(Importer):
                 )
         return plan
 
+    def finding(self, iso2, cells, col, header, marked, number, name, countries):
+        """What the row says about the country as a whole: the technologies it marks and where
+        the technology comes from ("China Tech?", "US Tech?", "Other Countries")."""
+        country = countries.names[iso2]
+        origins, said = [], []
+        for column, code, label in (("China Tech?", "CN", "China"), ("US Tech?", "US", "the US")):
+            if column in header and clean(cells[header.index(column)]) in ORIGIN_YES:
+                origins.append(code)
+                said.append(label)
+        others = (
+            clean(cells[header.index("Other Countries")]) if "Other Countries" in header else ""
+        )
+        for part in filter(None, (p.strip() for p in others.split(","))):
+            code = countries.iso2(OTHER_COUNTRY_NAMES.get(part, part))
+            if code and code not in origins:
+                origins.append(code)
+            said.append(part)
+        parts = [f"Carnegie's AI Global Surveillance Index (2019) records for {country}:"]
+        parts.append(
+            ("AI surveillance technology in use: " + ", ".join(marked) + ".")
+            if marked
+            else "no AI surveillance technology marked in use."
+        )
+        if said:
+            parts.append("Technology from: " + ", ".join(said) + ".")
+        parts.append("The index does not say which company supplies which technology.")
+        return FindingSpec(
+            slug=f"aigs2019-{iso2.lower()}",
+            statement=" ".join(parts),
+            citation=CitationSpec(source=DATASET, locator=f"row {number} ({name})"),
+            countries=[iso2],
+            technologies=[slug_for(column) for column in marked],
+            origin_countries=origins,
+            as_of=date(2019, 9, 1),
+            as_of_precision="month",
+        )
+
     def spec(self, iso2, vendor, mentions, technologies, where, number, context):
         external_id = f"aigs2019:{iso2}:{slugify_ascii(vendor)}"
         country = context["country"]
@@ -195,8 +238,9 @@ class AIGSImporter(Importer):
             parts.append(f"The index writes {written}; the tracker files it under {vendor}.")
         if context["marked"]:
             parts.append(
-                f"For {country} the index marks: {', '.join(context['marked'])}. It does not "
-                "say which company supplies which technology."
+                f"For {country} as a whole the index marks: {', '.join(context['marked'])}. It "
+                "does not say which company supplies which technology, so none is credited to "
+                f"{vendor} here (see the country's page)."
             )
         if context["several"]:
             parts.append("It also lists “Mult”: several companies it does not name.")
@@ -212,9 +256,19 @@ class AIGSImporter(Importer):
             country=iso2,
             vendors=[VendorRef(name=vendor, seen=n.seen) for n, _, _ in mentions],
             origin_from_vendors=True,
-            technologies=technologies,
-            citations=[CitationSpec(source=DATASET, locator=f"row {number} ({context['name']})")],
+            # The row names the company for the country, nothing more: no technology (marked
+            # per country), no year, no place inside the country.
+            technologies=[],
+            citations=[
+                CitationSpec(
+                    source=DATASET,
+                    locator=f"row {number} ({context['name']})",
+                    states_technologies=False,
+                    states_year=False,
+                )
+            ],
             status="reported",
+            evidence="supplier_named",
             summary=" ".join(parts),
             owned_source_slug=DATASET.slug,
         )

@@ -27,7 +27,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-MODELS = ("deployment", "citation", "source", "vendor", "vendoralias", "technology")
+MODELS = ("deployment", "citation", "finding", "source", "vendor", "vendoralias", "technology")
 ACTIONS = ("created", "updated", "unchanged", "removed")
 
 
@@ -83,10 +83,27 @@ class SourceSpec:
 
 @dataclass
 class CitationSpec:
+    """A citation and the facts of its entry it states: all of the entry's vendors or none,
+    all of its technologies or none, its year, its place, its kind of evidence."""
+
     source: SourceSpec
     quote: str = ""
     locator: str = ""
     attributed_to: SourceSpec | None = None
+    states_vendors: bool = True
+    states_technologies: bool = True
+    states_year: bool = True
+    states_place: bool = True
+    states_evidence: bool = True
+
+    def facts(self):
+        return (
+            self.states_vendors,
+            self.states_technologies,
+            self.states_year,
+            self.states_place,
+            self.states_evidence,
+        )
 
 
 @dataclass
@@ -118,6 +135,8 @@ class DeploymentSpec:
     locality: str = ""
     operator: str = ""
     status: str = "reported"
+    evidence: str = ""
+    year_kind: str = ""
     start_year: int | None = None
     end_year: int | None = None
     year_note: str = ""
@@ -137,9 +156,25 @@ class DeploymentSpec:
 
 
 @dataclass
+class FindingSpec:
+    """A statement a source makes about a country as a whole (Carnegie's technologies and
+    technology origins per country), kept country-level rather than spread onto companies."""
+
+    slug: str
+    statement: str
+    citation: CitationSpec
+    countries: list[str] = field(default_factory=list)
+    technologies: list[str] = field(default_factory=list)
+    origin_countries: list[str] = field(default_factory=list)
+    as_of: date | None = None
+    as_of_precision: str = "day"
+
+
+@dataclass
 class Plan:
     records: int = 0
     specs: list[DeploymentSpec] = field(default_factory=list)
+    findings: list[FindingSpec] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -172,6 +207,16 @@ class Tally:
                 row += f"  ({c['removed']} removed)"
             rows.append(row)
         return rows
+
+
+def distinct_titles(specs):
+    """No two entries share a title: a repeated one names its record ("…: company not named
+    (record _Albania_2016_2)"), so a reader scanning a list can tell them apart."""
+    counts = Counter(spec.title for spec in specs)
+    for spec in specs:
+        if counts[spec.title] > 1 and spec.external_id:
+            record = spec.external_id.split(":", 1)[-1]
+            spec.title = f"{spec.title} (record {record})"
 
 
 # --- Text helpers --------------------------------------------------------------------------------
@@ -260,6 +305,7 @@ class Importer:
             raise CommandError(str(exc)) from None
         plan = self.plan(records)
         plan.records = plan.records or len(records)
+        distinct_titles(plan.specs)
         for refusal in plan.refusals:
             write(f"refused {refusal}")
         if plan.refusals and not skip_invalid:
@@ -276,9 +322,18 @@ class Importer:
                     writer = Writer(tally, reason=f"{self.command} {Path(path).name}")
                     if self.dataset:
                         writer.source(self.dataset)
+                    # Vendors first: a head office a later record gives is known before the
+                    # entries whose origin it decides are written.
+                    for spec in plan.specs:
+                        current = spec.where
+                        for ref in spec.vendors:
+                            writer.vendor(ref)
                     for spec in plan.specs:
                         current = spec.where
                         writer.deployment(spec)
+                    for finding in plan.findings:
+                        current = f"finding {finding.slug}"
+                        writer.finding(finding)
                     current = "the search index refresh"
                 if dry_run:
                     transaction.set_rollback(True)

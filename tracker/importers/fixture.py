@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_OUTPUT = ROOT / "fixtures" / "imported.json"
 ARTICLE = ROOT / "fixtures" / "article.json"
+RESEARCH = ROOT / "tracker" / "data" / "vendor_research.json"
 SII_FILE = "sii-transfers.json"
 AIGS_FILE = "aigs-2019.csv"
 FIXTURE_TIMESTAMP = "2026-11-28T00:00:00Z"
@@ -39,7 +40,17 @@ LEFT_OUT = ("search_document", "search_vector")
 def imported_objects(before, slugs):
     """The objects to ship: those created since ``before`` (model → pks) and the deployments
     with these slugs, with their citations, in loading order."""
-    from tracker.models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+    from tracker.models import (
+        Citation,
+        Deployment,
+        Designation,
+        Finding,
+        Source,
+        Technology,
+        Vendor,
+        VendorAlias,
+        VendorRelation,
+    )
 
     def new(model):
         return list(model.objects.exclude(pk__in=before[model]).order_by("pk"))
@@ -52,6 +63,9 @@ def imported_objects(before, slugs):
         *new(Source),
         *new(Vendor),
         *new(VendorAlias),
+        *new(VendorRelation),
+        *new(Designation),
+        *new(Finding),
         *deployments,
         *citations,
     ]
@@ -79,17 +93,31 @@ def serialize(objects):
 def build(data_dir, write=print):
     """Import both datasets into the current (scratch) database; return the fixture's text."""
     from django.core.management import call_command
+    from django.db import transaction
 
-    from tracker.models import Source, Technology, Vendor, VendorAlias
+    from tracker.models import (
+        Designation,
+        Finding,
+        Source,
+        Technology,
+        Vendor,
+        VendorAlias,
+        VendorRelation,
+    )
 
+    from . import research
     from .aigs import AIGSImporter
+    from .base import Tally
     from .sii import SIIImporter
+    from .writer import Writer
 
     call_command("loaddata", str(ARTICLE), verbosity=0)
-    before = {
-        model: set(model.objects.values_list("pk", flat=True))
-        for model in (Technology, Vendor, VendorAlias, Source)
-    }
+    tracked = (Technology, Vendor, VendorAlias, Source, VendorRelation, Designation, Finding)
+    before = {model: set(model.objects.values_list("pk", flat=True)) for model in tracked}
+    if RESEARCH.exists():
+        write(f"== editors' research {RESEARCH.name}")
+        with transaction.atomic():
+            research.apply(Writer(Tally(), reason="editors' research"), research.load(RESEARCH))
     slugs = []
     for importer, name in ((SIIImporter(), SII_FILE), (AIGSImporter(), AIGS_FILE)):
         write(f"== {importer.command} {name}")

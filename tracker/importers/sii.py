@@ -214,34 +214,73 @@ class SIIImporter(Importer):
         sources = cited_sources(
             record.get("sources"), record.get("source_links"), cited_by=CITED_BY
         )
-        citations = [CitationSpec(source=s, locator=VIA + locator) for s in sources]
+        # The index's record states every fact of the entry. The sources it lists are cited for
+        # the supplier, the place and the transfer; the goods and the year are the index's
+        # reading of them, so only the record states those.
+        citations = [
+            CitationSpec(
+                source=s, locator=VIA + locator, states_technologies=False, states_year=False
+            )
+            for s in sources
+        ]
         citations.append(CitationSpec(source=DATASET, locator=locator))
         operator = clean(record.get("enduser"))
+        licence = clean(record.get("export_data_or_open_source")).lower() == "export data"
+        evidence, year_kind = ("licence", "licensed") if licence else ("contract", "ordered")
+        status = COMPLETION.get(
+            clean(record.get("transfer_to_enduser_reported_as_complete")).lower(), "reported"
+        )
         name_of = countries.names.get
-        who = " and ".join(n.name for n in names)
-        if not who:
-            where_from = ", ".join(name_of(code) for code in origins)
-            who = f"Unnamed company ({where_from})" if where_from else "Unnamed supplier"
         what = ", ".join(dict.fromkeys(lower_term(t) for t in terms)) or "technology not stated"
-        when = f" ({start_year or year_note})" if (start_year or year_note) else ""
         return DeploymentSpec(
             slug=slug,
             external_id=external_id,
             where=where,
-            title=f"{who} to {name_of(recipient)}: {what}{when}",
+            title=title(names, origins, recipient, what, licence, start_year, year_note, name_of),
             country=recipient,
             vendors=vendors,
             origin_countries=origins,
+            origin_from_vendors=True,
             technologies=technologies,
             citations=citations,
             operator=operator,
-            status="reported",
+            status=status,
+            evidence=evidence,
+            year_kind=year_kind if start_year else "",
             start_year=start_year,
             year_note=year_note,
             summary=summary(record, names, several, origins, recipient, terms, name_of),
             owned_source_slug=DATASET.slug,
             owned_locator_prefix=VIA,
         )
+
+
+# "Transfer to the end user reported as complete": a "No" is a sale or licence that the index
+# says did not go through; it is shown as such and left out of counts.
+COMPLETION = {"yes": "completed", "no": "not_completed"}
+
+
+def title(names, origins, recipient, what, licence, year, year_note, name_of):
+    """A title a reader can scan: who, what, where, and what the year is the year of."""
+    where_from = " and ".join(name_of(code) for code in origins)
+    when = f"licence {year}" if licence and year else f"ordered {year}" if year else year_note
+    if names:
+        who = " and ".join(n.name for n in names)
+        kind = "export licence" if licence else "sale"
+        return f"{who} to {name_of(recipient)}: {what} ({kind}{', ' + when if when else ''})"
+    if licence:
+        origin = f"{where_from} export licence" if where_from else "Export licence"
+        return (
+            f"{origin} for {what} to {name_of(recipient)}"
+            + (f", {when}" if when else "")
+            + ": company not named"
+        )
+    seller = f"a company in {where_from}" if where_from else "a seller"
+    return (
+        f"Sale of {what} to {name_of(recipient)} by {seller}"
+        + (f", {when}" if when else "")
+        + ": company not named"
+    )
 
 
 def parse_year(value):

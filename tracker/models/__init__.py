@@ -8,7 +8,7 @@ from .findings import Finding
 from .site_data import SiteDataLoad
 from .sources import DatePrecision, Source
 from .technologies import Technology
-from .vendors import Vendor, VendorAlias
+from .vendors import Vendor, VendorAlias, VendorRelation
 
 __all__ = [
     "Citation",
@@ -23,4 +23,5 @@ __all__ = [
     "Technology",
     "Vendor",
     "VendorAlias",
+    "VendorRelation",
 ]

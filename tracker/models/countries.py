@@ -15,7 +15,8 @@ class CountryQuerySet(models.QuerySet):
         return self.annotate(
             deployment_count=models.Count(
                 "deployments",
-                filter=models.Q(deployments__state=Deployment.State.PUBLISHED),
+                filter=models.Q(deployments__state=Deployment.State.PUBLISHED)
+                & ~models.Q(deployments__status=Deployment.Status.NOT_COMPLETED),
             )
         ).order_by("name")
 

@@ -18,8 +18,13 @@ MAX_YEAR = 2100
 
 class DeploymentQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see in lists, maps, counts, exports and feeds."""
+        """Every entry readers may open and list when they ask, not-completed ones included."""
         return self.filter(state=Deployment.State.PUBLISHED)
+
+    def counted(self):
+        """What counts, maps, profile pages, feeds and the default list show: published entries
+        less those a source says never completed (a reader can still list those on demand)."""
+        return self.published().exclude(status=Deployment.Status.NOT_COMPLETED)
 
     def public(self):
         """What has a public page: published entries, and retracted ones marked as such."""
@@ -35,6 +40,10 @@ class DeploymentQuerySet(models.QuerySet):
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("country").prefetch_related("vendors", "technologies")
 
+    def about_pair(self, vendor_ids, country_id):
+        """Entries naming any of these vendors in this country: the same supplier–country pair."""
+        return self.filter(country_id=country_id, vendors__in=vendor_ids).distinct()
+
     def for_detail(self):
         """Everything the detail page shows, in a fixed number of queries."""
         return self.select_related("country").prefetch_related(
@@ -43,7 +52,9 @@ class DeploymentQuerySet(models.QuerySet):
             "origin_countries",
             models.Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related("source", "attributed_to"),
+                queryset=Citation.objects.select_related(
+                    "source", "attributed_to"
+                ).prefetch_related("vendors", "technologies"),
             ),
         )
 
@@ -66,7 +77,28 @@ class Deployment(models.Model):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
         REPORTED = "reported", "Reported"
+        COMPLETED = "completed", "Reported completed"
+        NOT_COMPLETED = "not_completed", "Not completed"
         UNKNOWN = "unknown", "Unknown"
+
+    class Evidence(models.TextChoices):
+        """What kind of fact the sources report: a licence or an order is not a deployment."""
+
+        CONTRACT = "contract", "Contract or sale reported"
+        LICENCE = "licence", "Export licence granted"
+        ORDER = "order", "Order reported"
+        DEPLOYMENT = "deployment", "Deployment reported"
+        SUPPLIER_NAMED = "supplier_named", "Company named as a supplier"
+        ALLEGATION = "allegation", "Allegation"
+
+    class YearKind(models.TextChoices):
+        """What the start year is a year of, so that only a year of use reads "since"."""
+
+        ORDERED = "ordered", "ordered"
+        LICENSED = "licensed", "licence"
+        CONTRACTED = "contracted", "contracted"
+        IN_USE_SINCE = "in_use_since", "in use since"
+        REPORTED_IN = "reported_in", "reported in"
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
@@ -98,9 +130,23 @@ class Deployment(models.Model):
         blank=True,
         help_text="The agency, city or company that runs or bought it.",
     )
-    status = models.CharField(max_length=12, choices=Status, default=Status.REPORTED)
+    status = models.CharField(max_length=14, choices=Status, default=Status.REPORTED)
+    evidence = models.CharField(
+        "kind of evidence",
+        max_length=16,
+        choices=Evidence,
+        blank=True,
+        help_text="What the sources report: a sale, a licence, an order, a deployment…",
+    )
     start_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Only if a source gives it."
+    )
+    year_kind = models.CharField(
+        "the year is",
+        max_length=14,
+        choices=YearKind,
+        blank=True,
+        help_text="What the start year is the year of, as the source says.",
     )
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     year_note = models.CharField(
@@ -142,6 +188,9 @@ class Deployment(models.Model):
         related_name="+",
         editable=False,
     )
+    # How many independent sources support this entry's supplier–country pair (any of its
+    # vendors, this country), across every counted entry (tracker.corroboration); derived.
+    pair_sources = models.PositiveSmallIntegerField(default=0, editable=False)
     # Derived for search (tracker.search), refreshed by signals; never edited by hand.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
@@ -150,7 +199,8 @@ class Deployment(models.Model):
 
     objects = DeploymentManager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector"], related_name="changes"
+        excluded_fields=["search_document", "search_vector", "pair_sources"],
+        related_name="changes",
     )
 
     class Meta:
@@ -192,6 +242,8 @@ class Deployment(models.Model):
             # The status and start-year filters on the list page.
             models.Index(fields=["status"], name="deployment_status_idx"),
             models.Index(fields=["start_year"], name="deployment_start_year_idx"),
+            models.Index(fields=["evidence"], name="deployment_evidence_idx"),
+            models.Index(fields=["pair_sources"], name="deployment_pair_sources_idx"),
         ]
 
     def __str__(self):
@@ -227,7 +279,33 @@ class Deployment(models.Model):
         sourced = self.citations.filter(source__url__isnull=False)
         if not sourced.exists():
             return ["Add at least one citation to a source with a URL before publishing."]
-        return []
+        return self.unstated_facts()
+
+    def unstated_facts(self):
+        """Facts of this entry that no citation states, as messages (empty: all are sourced).
+
+        A fact shows on an entry, in lists, counts and exports only if a cited source states
+        it for this entry; each citation says which (its vendors, technologies, year, place).
+        """
+        citations = list(self.citations.prefetch_related("vendors", "technologies"))
+        problems = []
+        stated = {v.pk for c in citations for v in c.vendors.all()}
+        if missing := [v.name for v in self.vendors.all() if v.pk not in stated]:
+            problems.append(
+                "No citation states the vendor(s) " + ", ".join(missing) + ": tick them on the "
+                "citation that names them, or remove them from the entry."
+            )
+        stated = {t.pk for c in citations for t in c.technologies.all()}
+        if missing := [t.name for t in self.technologies.all() if t.pk not in stated]:
+            problems.append(
+                "No citation states the technology(ies) " + ", ".join(missing) + ": tick them on "
+                "the citation that names them, or remove them from the entry."
+            )
+        if (self.start_year or self.year_note) and not any(c.states_year for c in citations):
+            problems.append(
+                "No citation states the year: tick “states the year” on the one that does."
+            )
+        return problems
 
     def dataset_citations(self):
         """The citations naming the dataset this entry was imported from, with its record id.
@@ -238,13 +316,22 @@ class Deployment(models.Model):
 
     @property
     def years_display(self):
+        """The years as the source gives them: "since" only for a year of use."""
         if self.start_year and self.end_year:
             return f"{self.start_year}–{self.end_year}"
         if self.start_year:
-            return f"since {self.start_year}"
+            kind = self.YearKind
+            if self.year_kind in (kind.IN_USE_SINCE, ""):
+                # An entry written before years had a kind says "since" as it always did.
+                return f"since {self.start_year}"
+            return f"{self.get_year_kind_display()} {self.start_year}"
         if self.end_year:
             return f"until {self.end_year}"
         return ""
+
+    @property
+    def is_counted(self):
+        return self.is_published and self.status != self.Status.NOT_COMPLETED
 
 
 class CitationManager(models.Manager):
@@ -258,9 +345,35 @@ class CitationManager(models.Manager):
 
 
 class Citation(Cited):
-    """Ties a deployment to a source: the words that support it and where they are."""
+    """Ties a deployment to a source: the words that support it, where they are, and which of
+    the entry's facts they state (so a reader sees which source says what)."""
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="citations")
+    vendors = models.ManyToManyField(
+        "tracker.Vendor",
+        blank=True,
+        related_name="citations_naming",
+        help_text="The vendors this source names as suppliers of this entry.",
+    )
+    technologies = models.ManyToManyField(
+        "tracker.Technology",
+        blank=True,
+        related_name="citations_naming",
+        help_text="The technologies this source says were supplied or used.",
+    )
+    states_year = models.BooleanField(
+        "states the year", default=False, help_text="This source gives the entry's year."
+    )
+    states_place = models.BooleanField(
+        "states the place",
+        default=True,
+        help_text="This source gives the country (and locality, if any) of the entry.",
+    )
+    states_evidence = models.BooleanField(
+        "states the kind of evidence",
+        default=True,
+        help_text="This source reports the sale, licence, order or deployment the entry records.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CitationManager()
@@ -289,5 +402,23 @@ class Citation(Cited):
 
     def natural_key(self):
         return (self.deployment.slug, self.source.slug, self.locator, self.quote)
+
+    def stated_facts(self):
+        """What this citation states, as short phrases for readers ("vendor: Huawei")."""
+        facts = []
+        if vendors := [v.name for v in self.vendors.all()]:
+            facts.append("vendor: " + ", ".join(vendors))
+        if technologies := [t.name for t in self.technologies.all()]:
+            facts.append("technology: " + ", ".join(technologies))
+        deployment = self.deployment
+        if self.states_year and (deployment.years_display or deployment.year_note):
+            facts.append("year: " + (deployment.years_display or deployment.year_note))
+        if self.states_evidence and deployment.evidence:
+            facts.append(deployment.get_evidence_display().lower())
+        if self.states_place:
+            facts.append(
+                "place: " + ", ".join(filter(None, [deployment.locality, deployment.country.name]))
+            )
+        return facts
 
     natural_key.dependencies = ["tracker.deployment", "tracker.source"]

@@ -30,6 +30,14 @@ class Finding(Cited):
     )
     vendors = models.ManyToManyField("tracker.Vendor", blank=True, related_name="findings")
     technologies = models.ManyToManyField("tracker.Technology", blank=True, related_name="findings")
+    origin_countries = models.ManyToManyField(
+        "tracker.Country",
+        blank=True,
+        related_name="findings_as_origin",
+        verbose_name="technology from",
+        help_text="Where the source says the technology it speaks of came from (e.g. Carnegie's "
+        "“China Tech?” column).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .sources import Cited
+
 
 def name_key(name):
     """What two spellings of a name share when they differ only in case, Unicode form or spaces.
@@ -154,6 +156,45 @@ class VendorAlias(models.Model):
 
     def natural_key(self):
         return (self.name,)
+
+
+class VendorRelation(Cited):
+    """A sourced tie between two companies: a subsidiary, a brand, a former name, a parent.
+
+    "FinFisher is a brand of Gamma Group" lets a vendor's page show its group, and readers see
+    that two names in the datasets are one business, without merging what the sources keep apart.
+    """
+
+    class Kind(models.TextChoices):
+        SUBSIDIARY = "subsidiary", "is a subsidiary of"
+        BRAND = "brand", "is a brand or product line of"
+        FORMER_NAME = "former_name", "is a former name of"
+        PARENT = "parent", "is the parent company of"
+        SPUN_OFF = "spun_off", "was spun off from"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField(max_length=12, choices=Kind)
+    other = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="relations_to")
+
+    objects = models.Manager()
+
+    class Meta(Cited.Meta):
+        ordering = ["vendor__name", "kind", "other__name"]
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["vendor", "kind", "other"], name="vendorrelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(vendor=models.F("other")), name="vendorrelation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} {self.get_kind_display()} {self.other}"
+
+    def get_absolute_url(self):
+        return self.vendor.get_absolute_url() + "#group"
 
 
 @receiver(pre_save, sender=Vendor)

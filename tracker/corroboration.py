@@ -1,0 +1,116 @@
+"""How many independent sources support each supplier–country pair, and which entries share one.
+
+Entries about the same supplier in the same country (QG's Belgrade "Safe City" and Carnegie's
+Huawei–Serbia row) are one fact seen by several sources. A source counts for a pair when one of
+its citations on a counted entry names the supplier. A dataset that relays other sources (the
+SII cites the articles it read) counts only where its entry cites nothing else, so that a record
+and the article it came from are not two witnesses. An entry naming no supplier counts its own
+sources. The number is kept on each entry (``pair_sources``) so lists can sort and filter on it.
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+
+from .models import Citation, Deployment, Source
+
+
+def _entry_sources(citations, vendor_id=None):
+    """The independent sources among an entry's citations (naming ``vendor_id``, if given)."""
+    chosen = [c for c in citations if vendor_id is None or vendor_id in c["vendors"]]
+    primary = {c["source"] for c in chosen if not c["dataset"]}
+    return primary or {c["source"] for c in chosen}
+
+
+def refresh(country_ids=None):
+    """Recompute ``pair_sources`` for the entries in these countries (all when None)."""
+    entries = Deployment.objects.all()
+    if country_ids is not None:
+        entries = entries.filter(country_id__in=set(country_ids))
+    current = dict(entries.values_list("pk", "pair_sources"))
+    if not current:
+        return
+    counted = set(Deployment.objects.counted().filter(pk__in=current).values_list("pk", flat=True))
+    citations = defaultdict(dict)
+    rows = Citation.objects.filter(deployment_id__in=counted).values_list(
+        "pk", "deployment_id", "source_id", "source__kind"
+    )
+    for pk, deployment_id, source_id, kind in rows:
+        citations[deployment_id][pk] = {
+            "source": source_id,
+            "dataset": kind == Source.Kind.DATASET,
+            "vendors": set(),
+        }
+    named = Citation.vendors.through.objects.filter(citation__deployment_id__in=counted)
+    for citation_id, deployment_id, vendor_id in named.values_list(
+        "citation_id", "citation__deployment_id", "vendor_id"
+    ):
+        citations[deployment_id][citation_id]["vendors"].add(vendor_id)
+    vendors = defaultdict(set)
+    for deployment_id, vendor_id in Deployment.vendors.through.objects.filter(
+        deployment_id__in=counted
+    ).values_list("deployment_id", "vendor_id"):
+        vendors[deployment_id].add(vendor_id)
+    country = dict(entries.values_list("pk", "country_id"))
+    pairs = defaultdict(set)
+    for deployment_id in counted:
+        cited = list(citations[deployment_id].values())
+        for vendor_id in vendors[deployment_id]:
+            pairs[vendor_id, country[deployment_id]] |= _entry_sources(cited, vendor_id)
+    wanted = {}
+    for deployment_id in current:
+        if deployment_id not in counted:
+            wanted[deployment_id] = 0
+        elif vendors[deployment_id]:
+            wanted[deployment_id] = max(
+                len(pairs[vendor_id, country[deployment_id]])
+                for vendor_id in vendors[deployment_id]
+            )
+        else:
+            wanted[deployment_id] = len(_entry_sources(list(citations[deployment_id].values())))
+    changed = [pk for pk, value in wanted.items() if current[pk] != value]
+    for pk in changed:
+        # update() rather than save(): a derived number is not an edit for the history.
+        Deployment.objects.filter(pk=pk).update(pair_sources=min(wanted[pk], 32767))
+
+
+def also_reported(deployment):
+    """Other counted entries about the same supplier in the same country, with their citations."""
+    vendor_ids = [v.pk for v in deployment.vendors.all()]
+    if not vendor_ids:
+        return Deployment.objects.none()
+    from django.db.models import Prefetch
+
+    return (
+        Deployment.objects.counted()
+        .about_pair(vendor_ids, deployment.country_id)
+        .exclude(pk=deployment.pk)
+        .prefetch_related(
+            "vendors",
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        )
+        .order_by("title")
+    )
+
+
+@contextmanager
+def deferred():
+    """Collect the countries to refresh inside the block and refresh them once at its end (an
+    import or a fixture load saves each entry several times; one pass is enough)."""
+    global refresh
+    original, countries = refresh, set()
+
+    def collect(country_ids=None):
+        if country_ids is None:
+            countries.add(None)
+        else:
+            countries.update(country_ids)
+
+    refresh = collect
+    try:
+        yield
+    finally:
+        refresh = original
+    if None in countries:
+        refresh()
+    elif countries:
+        refresh(countries)
