@@ -156,3 +156,49 @@ def publish(deployment):
     deployment.state = Deployment.State.PUBLISHED
     deployment.save()
     return deployment
+
+
+# --- Helpers for tests that must tell published entries from everything else -----------------
+
+
+def citing(source, state=Deployment.State.PUBLISHED, **kwargs):
+    """An entry whose only citation is to ``source`` (stating all its facts), moved to ``state``."""
+    deployment = DeploymentFactory(state=Deployment.State.DRAFT, cited=False, **kwargs)
+    citation = CitationFactory(deployment=deployment, source=source, states_year=True)
+    citation.vendors.set(deployment.vendors.all())
+    citation.technologies.set(deployment.technologies.all())
+    if state != Deployment.State.DRAFT:
+        deployment.state = state
+        deployment.save()
+    return deployment
+
+
+def published_on(deployment, when):
+    """Give a published entry its own publication date (the factory gives them all "now")."""
+    Deployment.objects.filter(pk=deployment.pk).update(published_at=when)
+    deployment.refresh_from_db()
+    return deployment
+
+
+def retracted_deployment(reason="The source withdrew the story.", **kwargs):
+    """An entry that was published, then retracted, as a publisher would do it."""
+    from tracker import workflow
+
+    deployment = published_deployment(**kwargs)
+    workflow.retract(deployment, reason)
+    return deployment
+
+
+def account(role):
+    """A user in one of the editorial roles ("editor", "publisher"), or a superuser."""
+    from django.contrib.auth.models import User
+
+    from tracker.roles import EDITOR, PUBLISHER, setup_roles
+
+    user = User.objects.create_user(role, password="pw", is_staff=True)
+    if role == "superuser":
+        user.is_superuser = True
+        user.save()
+    elif role in ("editor", "publisher"):
+        user.groups.add(setup_roles()[EDITOR if role == "editor" else PUBLISHER])
+    return User.objects.get(pk=user.pk)  # a fresh permission cache

@@ -1,0 +1,133 @@
+"""The deployment list at its edges: year and decade limits, the sorts, and facets' own filters.
+
+Every entry here has its own start year, place and publication date, so that a limit moved by
+one year, a facet that forgets to leave out its own filter, or a sort that falls back to the
+title shows up as a different list.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.conftest import rows_for_class
+from tests.factories import (
+    VendorFactory,
+    country,
+    published_deployment,
+    published_on,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/deployments/"
+
+
+def listed(client, query):
+    response = client.get(URL + query)
+    assert response.status_code == 200, response.content[:500]
+    return [d.slug for d in response.context["deployments"]]
+
+
+def facet(client, query, param):
+    """{option value: count} of one facet in the sidebar of the list for ``query``."""
+    response = client.get(URL + query)
+    assert response.status_code == 200
+    (found,) = [f for f in response.context["facets"] if f["param"] == param]
+    return {option["value"]: option["count"] for option in found["options"]}
+
+
+@pytest.fixture(scope="class")
+def years(django_db_setup, django_db_blocker):
+    """Entries starting in 2009, 2010, 2015, 2019 and 2020, and one with no known year."""
+    with rows_for_class(django_db_blocker):
+        for year, iso2 in [(2009, "RS"), (2010, "KE"), (2015, "FR"), (2019, "RS"), (2020, "EC")]:
+            published_deployment(slug=f"from-{year}", start_year=year, country=country(iso2))
+        published_deployment(slug="undated", country=country("KE"))
+        yield
+
+
+@pytest.mark.usefixtures("years")
+class TestYearLimits:
+    def test_started_in_or_after_includes_the_year_given(self, client):
+        assert set(listed(client, "?start_year_min=2015")) == {
+            "from-2015",
+            "from-2019",
+            "from-2020",
+        }
+
+    def test_started_in_or_before_includes_the_year_given(self, client):
+        assert set(listed(client, "?start_year_max=2015")) == {
+            "from-2009",
+            "from-2010",
+            "from-2015",
+        }
+
+    def test_a_range_of_one_year_lists_that_year(self, client):
+        assert listed(client, "?start_year_min=2019&start_year_max=2019") == ["from-2019"]
+
+    def test_a_decade_runs_from_its_first_to_its_ninth_year(self, client):
+        assert set(listed(client, "?decade=2010")) == {"from-2010", "from-2015", "from-2019"}
+
+    def test_the_year_after_a_decade_belongs_to_the_next(self, client):
+        assert listed(client, "?decade=2020") == ["from-2020"]
+        assert listed(client, "?decade=2000") == ["from-2009"]
+
+    def test_the_decade_facet_counts_each_decade_not_each_year(self, client):
+        counts = facet(client, "", "decade")
+        assert counts == {"2000": 1, "2010": 3, "2020": 1, "unknown": 1}
+
+    def test_the_decade_facet_shows_what_ticking_another_decade_would_give(self, client):
+        counts = facet(client, "?decade=2020", "decade")
+        assert counts["2010"] == 3
+        assert counts["2020"] == 1
+
+    def test_the_country_facet_shows_the_other_countries_while_one_is_chosen(self, client):
+        counts = facet(client, "?country=RS", "country")
+        assert counts == {"RS": 2, "KE": 2, "FR": 1, "EC": 1}
+
+    def test_the_country_facet_still_narrows_by_the_other_filters(self, client):
+        counts = facet(client, "?country=RS&decade=2010", "country")
+        assert counts == {"RS": 1, "KE": 1, "FR": 1}
+
+    def test_the_region_facet_shows_the_other_regions_while_one_is_chosen(self, client):
+        counts = facet(client, "?region=Europe", "region")
+        assert counts["Africa"] == 2
+        assert counts["Americas"] == 1
+        assert counts["Europe"] == 3
+
+
+@pytest.fixture
+def dated(db):
+    """Three entries published on three days, in an order that is neither by title nor place."""
+    for slug, title, iso2, day in [
+        ("middle", "Alpha cameras", "FR", 10),
+        ("newest", "Bravo cameras", "RS", 20),
+        ("oldest", "Charlie cameras", "EC", 1),
+    ]:
+        entry = published_deployment(slug=slug, title=title, country=country(iso2))
+        published_on(entry, datetime(2025, 3, day, tzinfo=UTC))
+
+
+def test_newest_first_lists_entries_by_publication_date(client, dated):
+    assert listed(client, "?sort=newest") == ["newest", "middle", "oldest"]
+
+
+def test_the_home_page_lists_the_latest_entries_newest_first(client, dated):
+    response = client.get("/")
+    assert [d.slug for d in response.context["latest"]] == ["newest", "middle", "oldest"]
+    body = response.content.decode()
+    assert body.index("Bravo cameras") < body.index("Alpha cameras") < body.index("Charlie")
+
+
+def test_sorting_by_country_follows_the_country_names(client, dated):
+    # Ecuador, France, Serbia.
+    assert listed(client, "?sort=country") == ["oldest", "middle", "newest"]
+
+
+def test_a_search_lists_entries_named_after_the_words_before_those_that_only_mention_them(
+    client,
+):
+    vendor = VendorFactory(name="Hikvision", slug="hikvision")
+    published_deployment(slug="mention", title="Airport cameras", vendors=[vendor])
+    published_deployment(slug="named", title="Zagreb Hikvision cameras", vendors=[vendor])
+    assert listed(client, "?q=hikvision") == ["named", "mention"]
+    assert listed(client, "?q=hikvision&sort=relevance") == ["named", "mention"]

@@ -1,0 +1,121 @@
+"""Who may move an entry, and from which state: every refusal leaves the entry where it was.
+
+Each move is tried by the role that may not make it, or from a state it may not start from, and
+the test checks both the refusal (a WorkflowError with a sentence for the person) and what
+readers still see.
+"""
+
+import pytest
+
+from tests.factories import DeploymentFactory, account, published_deployment, retracted_deployment
+from tracker import workflow
+from tracker.models import Deployment
+
+pytestmark = pytest.mark.django_db
+State = Deployment.State
+
+
+def state_of(deployment):
+    return Deployment.objects.get(pk=deployment.pk).state
+
+
+class TestUnpublishing:
+    def test_an_editor_cannot_return_a_published_entry_to_draft(self, client):
+        entry = published_deployment(title="Entry editors cannot hide")
+        with pytest.raises(workflow.WorkflowError, match="You cannot unpublish"):
+            workflow.unpublish(entry, account("editor"))
+        assert state_of(entry) == State.PUBLISHED
+        assert client.get(entry.get_absolute_url()).status_code == 200
+
+    def test_a_publisher_can_return_a_published_entry_to_draft(self, client):
+        entry = published_deployment()
+        workflow.unpublish(entry, account("publisher"))
+        assert state_of(entry) == State.DRAFT
+        assert client.get(entry.get_absolute_url()).status_code == 404
+
+    def test_an_editor_using_the_unpublish_button_is_refused_with_a_message(self, client):
+        entry = published_deployment(title="Button entry")
+        client.force_login(account("editor"))
+        response = client.post(
+            "/admin/tracker/deployment/",
+            {"action": "unpublish", "_selected_action": [entry.pk]},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert state_of(entry) == State.PUBLISHED
+
+
+class TestSubmitting:
+    def test_a_draft_can_be_submitted_for_review(self):
+        entry = DeploymentFactory(state=State.DRAFT)
+        workflow.submit(entry, account("editor"))
+        assert state_of(entry) == State.REVIEW
+
+    def test_a_published_entry_cannot_be_submitted_back_to_review(self, client):
+        entry = published_deployment()
+        with pytest.raises(workflow.WorkflowError, match="is published"):
+            workflow.submit(entry, account("editor"))
+        assert state_of(entry) == State.PUBLISHED
+        assert client.get(entry.get_absolute_url()).status_code == 200
+
+    def test_a_retracted_entry_cannot_be_submitted_for_review(self):
+        entry = retracted_deployment()
+        with pytest.raises(workflow.WorkflowError, match="is retracted"):
+            workflow.submit(entry, account("editor"))
+        assert state_of(entry) == State.RETRACTED
+
+
+class TestRetracting:
+    @pytest.mark.parametrize("state", [State.DRAFT, State.REVIEW])
+    def test_an_entry_never_published_cannot_be_retracted(self, client, state):
+        entry = DeploymentFactory(state=state)
+        with pytest.raises(workflow.WorkflowError, match="Only a published entry"):
+            workflow.retract(entry, "Never true.", account("publisher"))
+        assert state_of(entry) == state
+        # Retracting would have given the draft a public page, marked as retracted.
+        assert client.get(entry.get_absolute_url()).status_code == 404
+
+    def test_a_retracted_entry_cannot_be_retracted_again_with_another_reason(self):
+        entry = retracted_deployment(reason="First reason.")
+        with pytest.raises(workflow.WorkflowError, match="Only a published entry"):
+            workflow.retract(entry, "Second reason.", account("publisher"))
+        assert Deployment.objects.get(pk=entry.pk).retraction_reason == "First reason."
+
+    def test_an_editor_cannot_retract(self):
+        entry = published_deployment()
+        with pytest.raises(workflow.WorkflowError, match="You cannot retract"):
+            workflow.retract(entry, "Wrong.", account("editor"))
+        assert state_of(entry) == State.PUBLISHED
+
+    def test_a_retraction_needs_a_reason(self):
+        entry = published_deployment()
+        with pytest.raises(workflow.WorkflowError, match="Say why"):
+            workflow.retract(entry, "   ", account("publisher"))
+        assert state_of(entry) == State.PUBLISHED
+
+    def test_a_publisher_retracts_with_the_reason_readers_see(self, client):
+        entry = published_deployment()
+        workflow.retract(entry, "  The source corrected itself.  ", account("publisher"))
+        assert state_of(entry) == State.RETRACTED
+        body = client.get(entry.get_absolute_url()).content.decode()
+        assert "The source corrected itself." in body
+
+
+class TestPublishing:
+    def test_an_editor_cannot_publish(self, client):
+        entry = DeploymentFactory(state=State.REVIEW)
+        with pytest.raises(workflow.WorkflowError, match="You cannot publish"):
+            workflow.publish(entry, account("editor"))
+        assert state_of(entry) == State.REVIEW
+        assert client.get(entry.get_absolute_url()).status_code == 404
+
+    def test_republishing_a_retracted_entry_clears_its_retraction(self, client):
+        entry = retracted_deployment(reason="Doubtful.")
+        workflow.publish(entry, account("publisher"))
+        entry = Deployment.objects.get(pk=entry.pk)
+        assert (entry.state, entry.retraction_reason, entry.retracted_at) == (
+            State.PUBLISHED,
+            "",
+            None,
+        )
+        assert "Doubtful." not in client.get(entry.get_absolute_url()).content.decode()
