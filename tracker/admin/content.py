@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..importers.sources import same_work
 from ..models import (
     Citation,
     Country,
@@ -112,7 +113,10 @@ class TechnologyAdmin(SimpleHistoryAdmin):
 
 
 class SourceForm(forms.ModelForm):
-    """Offers the existing source when an editor pastes a URL we already have."""
+    """Offers the existing source when an editor adds one we seem to have already: the same URL
+    (whatever its scheme, "www." or trailing slash), the same DOI, or the same title and
+    publisher (case and spacing aside). The form is refused with a link to it, unless the editor
+    ticks "This is a different work"."""
 
     url = forms.URLField(
         label="URL",
@@ -123,6 +127,12 @@ class SourceForm(forms.ModelForm):
     )
     archive_url = forms.URLField(
         label="archive URL", max_length=800, required=False, assume_scheme="https"
+    )
+    different_work = forms.BooleanField(
+        label="This is a different work",
+        required=False,
+        help_text="Tick only if the form says this source is already recorded and, having "
+        "opened the one it names, you are sure this is another work.",
     )
 
     class Meta:
@@ -142,22 +152,40 @@ class SourceForm(forms.ModelForm):
         ]
 
     def clean_url(self):
-        url = (self.cleaned_data.get("url") or "").strip()
-        if not url:
-            return None
-        variants = {url, url.rstrip("/"), url.rstrip("/") + "/"}
-        existing = Source.objects.filter(url__in=variants).exclude(pk=self.instance.pk).first()
-        if existing:
-            link = reverse("admin:tracker_source_change", args=[existing.pk])
+        return (self.cleaned_data.get("url") or "").strip() or None
+
+    def clean(self):
+        cleaned = super().clean()
+        checked = {"url", "title", "publisher"}
+        if cleaned.get("different_work") or (
+            self.instance.pk and not checked & {*self.changed_data}
+        ):
+            return cleaned
+        matches = same_work(
+            url=cleaned.get("url"),
+            title=cleaned.get("title") or "",
+            publisher=cleaned.get("publisher") or "",
+            exclude_pk=self.instance.pk,
+            need_one_without_url=False,
+        )
+        if matches:
+            found = format_html_join(
+                "; ",
+                '“<a href="{}">{}</a>” ({})',
+                (
+                    (reverse("admin:tracker_source_change", args=[source.pk]), source.title, why)
+                    for source, why in matches[:3]
+                ),
+            )
             raise forms.ValidationError(
                 format_html(
-                    'This URL is already recorded as “<a href="{}">{}</a>”. '
-                    "Cite that source instead of creating a second one.",
-                    link,
-                    existing.title,
-                )
+                    "This source is already recorded as {}. Cite that source instead of creating "
+                    "a second one, or tick “This is a different work” to save this one anyway.",
+                    found,
+                ),
+                code="duplicate_source",
             )
-        return url
+        return cleaned
 
 
 @admin.register(Source)

@@ -3,8 +3,13 @@ citation text gives them reliably, and the citation text itself in the notes.
 
 - URLs come from the record's list of links (the dataset's structured field); each link is
   cleaned (angle brackets, stray spaces and line breaks inside it removed; a missing ``http://``
-  added to "www.…" links) and checked with Django's URLValidator. A link that is not a URL
-  (a title, an empty value) gives no URL. The URL as the dataset wrote it stays in the notes.
+  added to "www.…" links and to bare "host.tld/…" ones) and checked with Django's URLValidator.
+  A link that is not a URL (a title, an empty value) gives no URL. The URL as the dataset wrote
+  it stays in the notes.
+- A source the text cites with no usable link ("'Title', Publisher, 4 Sep. 2013, <>", a null in
+  the list of links) is still a source, without a URL, when the text around it gives its quoted
+  title: after the last link, before a link when "&" or ";" separates two titled citations, or
+  in place of a link that is not a URL.
 - Title: the first quoted title in the citation text (curly or straight quotes, double or
   single; a straight single quote only when a comma follows it); if there is none, the
   citation text itself, which describes the source plainly.
@@ -16,14 +21,21 @@ citation text gives them reliably, and the citation text itself in the notes.
   the title and the date ("…”, The Register, 20 May 2015").
 - Slugs are stable: derived from the URL (host and path, plus a hash), or for a source without a
   URL from its citation text (plus a hash), so the same source always gets the same slug.
+- One work, one Source: ``same_work`` finds an existing Source for a spec that neither its URL
+  nor its slug finds: the same URL written differently (scheme, "www.", trailing slash), the
+  same DOI, or, when one of the two has no URL, the same title and publisher (``text_key``:
+  case, spacing and surrounding quotes ignored). The admin's Source form uses the same keys.
 """
 
 import re
+import unicodedata
 from datetime import date
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+
+from tracker.models import Source
 
 from .base import SourceSpec, clean, short_hash, slugify_ascii
 
@@ -113,6 +125,9 @@ PUBLISHERS = {
     "zdnet.com": ("ZDNet", NEWS, "en"),
 }
 
+# Publisher name (case aside) → (kind, language), for citations of a known publisher without a URL.
+BY_PUBLISHER = {name.casefold(): (kind, language) for name, kind, language in PUBLISHERS.values()}
+
 # Citations without a URL that begin with a known body's name → (publisher, kind).
 ISSUERS = {
     "ministry for foreign affairs of finland": (
@@ -143,7 +158,11 @@ TITLES = [
     re.compile(r'"(.+?)"'),
     re.compile(r"(?:^|[\s,])'(.+?)',"),
 ]
-URLISH = re.compile(r"(https?://\S+|www\.\S+|[a-z0-9-]+(?:\.[a-z0-9-]+)+\.[a-z]{2,}/\S*)", re.I)
+# A URL: with its scheme, "www.…", or a bare host that is a plausible domain ("host.tld/…": dotted
+# labels ending in a letters-only top-level domain, then a slash), not inside a word or address.
+URLISH = re.compile(
+    r"(https?://\S+|www\.\S+|(?<![\w@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/\S*)", re.I
+)
 VALIDATE_URL = URLValidator(schemes=["http", "https"])
 
 
@@ -217,6 +236,11 @@ def _date(year, month, day):
 def segments(text, links):
     """Pairs (link, the citation text before it) for each link, in order. A link that does not
     occur in the text gets None; so does everything when there are no links."""
+    return segments_and_rest(text, links)[0]
+
+
+def segments_and_rest(text, links):
+    """``segments`` and the text after the last link found in it (the whole text if none is)."""
     pairs, cursor = [], 0
     for link in links:
         needle = (link or "").strip()
@@ -230,7 +254,20 @@ def segments(text, links):
         prefix = needle[: match.start()] if match else needle
         pairs.append((link, text[cursor:pos] + " " + prefix))
         cursor = pos + len(needle)
-    return pairs
+    return pairs, text[cursor:]
+
+
+def titled_citations(segment):
+    """The citations in a stretch of citation text, each with its quoted title: the stretch cut
+    at "&" or ";" when every piece has a title of its own ("'A', PI, 2014 & B, “C”, Access"),
+    else the stretch itself. None of them when it has no quoted title (a stray bracket, a
+    comma, a list of authors)."""
+    text = re.sub(r"<[^<>]*>?|>", " ", segment or "")
+    pieces = [piece for piece in re.split(r"\s+&\s+|;\s+", text) if clean(piece)]
+    titled = [piece for piece in pieces if find_title(describe(piece))[0]]
+    if len(pieces) > 1 and len(titled) == len(pieces):
+        return pieces
+    return [text] if find_title(describe(text))[0] else []
 
 
 def links_in(text):
@@ -249,8 +286,9 @@ def describe(segment):
     return text.strip(" ,.<>&").strip()
 
 
-def source_spec(*, url, segment, full_text, cited_by, raw_link=None):
-    """A SourceSpec for one cited source (``url`` may be None)."""
+def source_spec(*, url, segment, full_text, cited_by, raw_link=None, slug_text=None):
+    """A SourceSpec for one cited source (``url`` may be None). A source without a URL gets its
+    slug from ``slug_text`` (its own citation) when given, else from the whole citation text."""
     text = describe(segment or "")
     title, title_end = find_title(text)
     published_on, precision, date_start = find_date(
@@ -267,6 +305,9 @@ def source_spec(*, url, segment, full_text, cited_by, raw_link=None):
         for prefix, (issuer, issuer_kind) in ISSUERS.items():
             if text.lower().startswith(prefix):
                 publisher, kind = issuer, issuer_kind
+    if not url and (known := BY_PUBLISHER.get(publisher.casefold())):
+        # A publisher we know by its site, cited without a link: the same kind of text.
+        kind, language = known
     if not title:
         title = text if len(text) <= 300 else text[:299].rstrip() + "…"
     if not title:
@@ -278,7 +319,8 @@ def source_spec(*, url, segment, full_text, cited_by, raw_link=None):
     if url:
         slug = f"{slugify_ascii(host_of(url) + urlsplit(url).path, 90)}-{short_hash(url, 6)}"
     else:
-        slug = f"{slugify_ascii(clean(full_text), 70)}-{short_hash(clean(full_text), 6)}"
+        key = clean(slug_text or full_text)
+        slug = f"{slugify_ascii(key, 70)}-{short_hash(key, 6)}"
     return SourceSpec(
         slug=slug,
         title=title,
@@ -295,25 +337,118 @@ def source_spec(*, url, segment, full_text, cited_by, raw_link=None):
 def cited_sources(text, links, *, cited_by):
     """SourceSpecs for a record's citation text and link list (at least one if there is text).
 
-    One source per distinct URL; when no link is a URL, one source for the whole text.
+    One source per distinct URL, and one without a URL for each titled citation that has no
+    usable link (see ``titled_citations``); when no link is a URL, one source for the whole text.
     """
     text = text if isinstance(text, str) else ""
     links = [link for link in (links or []) if isinstance(link, str) and link.strip()]
     if not any(clean_url(link) for link in links):
         links = links_in(text) or links
     specs, seen = [], set()
-    for link, segment in segments(text, links):
+
+    def unlinked(segment):
+        for piece in titled_citations(segment):
+            spec = source_spec(
+                url=None,
+                segment=piece,
+                full_text=text,
+                cited_by=cited_by,
+                slug_text=describe(piece),
+            )
+            if spec.slug not in seen:
+                seen.add(spec.slug)
+                specs.append(spec)
+
+    pairs, rest = segments_and_rest(text, links)
+    if not any(clean_url(link) for link in links):
+        pairs, rest = [], ""
+    for link, segment in pairs:
         url = clean_url(link)
-        if url is None or url in seen:
+        if url is None:
+            unlinked(segment)  # a link that is not one: the citation before it may have a title
+            continue
+        if url in seen:
             continue
         seen.add(url)
         if segment is None and len(links) == 1:
             # The only link, written differently in the text: the whole text describes it.
             segment = re.sub(r"<[^<>]*>", "", text)
+        elif segment is not None and len(pieces := titled_citations(segment)) > 1:
+            # Citations without a link of their own precede this one's: each is a source.
+            for piece in pieces[:-1]:
+                unlinked(piece)
+            segment = pieces[-1]
         specs.append(
             source_spec(url=url, segment=segment, full_text=text, cited_by=cited_by, raw_link=link)
         )
+    unlinked(rest)  # titled citations after the last link ("…, Russia Today, 2013, <>")
     if not specs and clean(text):
         segment = re.sub(r"<[^<>]*>", "", text)
         specs.append(source_spec(url=None, segment=segment, full_text=text, cited_by=cited_by))
     return specs
+
+
+# --- One work, one Source ------------------------------------------------------------------------
+
+DOI = re.compile(r"\b(10\.\d{4,9}/[^\s?#]+)", re.I)
+GENERIC_TITLE = re.compile(r"^document at .* \(title not given by .*\)$")
+
+
+def text_key(text):
+    """A title or publisher as compared: case, spacing, surrounding quotes and stops ignored."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return " ".join(text.split()).strip(" .,;:'\"“”\u2018\u2019«»")
+
+
+def url_key(url):
+    """A URL as compared: no scheme, no "www.", host in lower case, no trailing slash, no "#…"."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def doi_of(url):
+    """The DOI a URL holds ("https://doi.org/10.17632/x.1" → "10.17632/x.1"), lower case, or ""."""
+    match = DOI.search(unquote(url or ""))
+    return match.group(1).rstrip(".,;/").lower() if match else ""
+
+
+def same_work(*, url=None, title="", publisher="", exclude_pk=None, need_one_without_url=True):
+    """Existing Sources that are the same work: (Source, why) pairs, best first.
+
+    - the same URL written differently (``url_key``), or the same DOI;
+    - the same title and publisher (``text_key``; not a "Document at …" placeholder). With
+      ``need_one_without_url`` (the importers), only when both are given and the spec or the
+      existing source has no URL: two different URLs under one title may be two works. Without
+      it (the admin's warning, which an editor can overrule), two empty publishers also match.
+    """
+    found, seen = [], {exclude_pk}
+
+    def add(source, why):
+        if source.pk not in seen:
+            seen.add(source.pk)
+            found.append((source, why))
+
+    sources = Source.objects.order_by("pk")
+    if key := url_key(url):
+        host_path = key.split("?")[0]
+        for source in sources.filter(url__icontains=host_path):
+            if url_key(source.url) == key:
+                add(source, "the same URL")
+    if doi := doi_of(url):
+        for source in sources.filter(url__icontains=doi.split("/", 1)[1][:50]):
+            if doi_of(source.url) == doi:
+                add(source, "the same DOI")
+    title_k, publisher_k = text_key(title), text_key(publisher)
+    if title_k and (publisher_k or not need_one_without_url) and not GENERIC_TITLE.match(title_k):
+        words = sorted(re.findall(r"[a-z0-9]{3,}", title_k), key=len, reverse=True)
+        candidates = sources.filter(title__icontains=words[0]) if words else sources
+        if need_one_without_url and url:
+            candidates = candidates.filter(url__isnull=True)
+        for source in candidates:
+            if text_key(source.title) == title_k and text_key(source.publisher) == publisher_k:
+                add(source, "the same title and publisher")
+    return found

@@ -11,10 +11,13 @@ Matching rules (what makes a second run a no-op):
   import owns (see DeploymentSpec) and the file no longer gives is removed.
 - Source: by URL, then by slug. A source the plan owns (``SourceSpec.owned``) and finds under its
   own slug is updated when its fields differ; any other existing source (an editor's, or one
-  another importer created for the same URL) is used as it is.
+  another importer created for the same URL) is used as it is. A source neither finds is looked
+  for as the same work (sources.same_work: URL written differently, DOI, or title and publisher
+  where one of the two has no URL); a match without a URL gets the spec's.
 - Vendor: by slug (when the record gives one), then name, then alias, case-insensitively. New
   vendors get a slug from their name; an existing vendor's fields are never overwritten, except
-  that a missing head office is filled in. A variant spelling is kept as a VendorAlias.
+  that a missing head office is filled in, from the first record (of this run, in file order)
+  that ties the one company to one country. A variant spelling is kept as a VendorAlias.
 - Technology: by slug; created from technologies.EXTRA when missing, never overwritten.
 """
 
@@ -27,6 +30,7 @@ from tracker.models.vendors import name_key
 from . import technologies
 from .base import ImportConflict, slugify_ascii
 from .country_names import normalize
+from .sources import same_work
 
 REFRESH_CHUNK = 500
 
@@ -107,11 +111,25 @@ class Writer:
                 )
         if existing is None and spec.match_title and not spec.url:
             existing = Source.objects.filter(title=spec.title).order_by("pk").first()
+        if existing is None:
+            # The same work under another URL spelling, DOI or citation (sources.same_work).
+            same = same_work(url=spec.url, title=spec.title, publisher=spec.publisher)
+            existing = same[0][0] if same else None
+            if existing is not None and spec.url and not existing.url:
+                existing.url = spec.url  # filled in, as a vendor's missing head office is
+                self._reason(existing)
+                existing.save()
+                self.tally.add("source", "updated", f"{existing.slug} (url)")
+                self.sources[key] = existing
+                return existing
         if existing is not None and not (spec.owned and existing.slug == spec.slug):
             self.tally.add("source", "unchanged")
             source = existing
         else:
-            source = self.sync(Source, existing, {"slug": spec.slug}, spec.values(), spec.slug)
+            values = spec.values()
+            if existing is not None and existing.url and not spec.url:
+                del values["url"]  # given by another citation of the same work: kept
+            source = self.sync(Source, existing, {"slug": spec.slug}, values, spec.slug)
         self.sources[key] = source
         return source
 
@@ -120,10 +138,19 @@ class Writer:
     def vendor(self, ref):
         key = (ref.slug or "", normalize(ref.name))
         vendor = self.vendors.get(key)
+        cited = ref.headquarters and ref.headquarters_citation
+        hq = self.countries.get(ref.headquarters) if cited else None
+        if vendor is not None and vendor.headquarters_id is None and hq:
+            # A later record ties the company to one country where the first did not (Verint:
+            # "United States of America, Israel", then "Israel"): it fills the missing head
+            # office. Read again first: another spelling's lookup may have filled it already.
+            vendor.refresh_from_db(fields=["headquarters"])
+            if vendor.headquarters_id is None:
+                self._locate(vendor, hq, ref.headquarters_citation)
+                vendor.save()
+                self.tally.add("vendor", "updated", f"{vendor.slug} (headquarters)")
         if vendor is None:
             vendor = self._find_vendor(ref)
-            cited = ref.headquarters and ref.headquarters_citation
-            hq = self.countries.get(ref.headquarters) if cited else None
             if vendor is None:
                 vendor = Vendor(name=ref.name, slug=ref.slug or self._vendor_slug(ref.name))
                 self._locate(vendor, hq, ref.headquarters_citation)
