@@ -99,15 +99,21 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
             deployment.save()
         return deployment
 
+    # The factory's citation states every fact the entry is given, as a real source would have
+    # to for the entry to be published (Deployment.unstated_facts).
     @factory.post_generation
     def vendors(self, create, extracted, **kwargs):
         if create and extracted:
             self.vendors.set(extracted)
+            for citation in self.citations.all():
+                citation.vendors.add(*extracted)
 
     @factory.post_generation
     def technologies(self, create, extracted, **kwargs):
         if create and extracted:
             self.technologies.set(extracted)
+            for citation in self.citations.all():
+                citation.technologies.add(*extracted)
 
     @factory.post_generation
     def origin_countries(self, create, extracted, **kwargs):
@@ -122,6 +128,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     deployment = factory.SubFactory(DeploymentFactory, state=Deployment.State.DRAFT, cited=False)
     source = factory.SubFactory(SourceFactory)
     quote = factory.Sequence(lambda n: f"The exact words of claim {n}.")
+    states_year = True
 
 
 class DesignationFactory(factory.django.DjangoModelFactory):

@@ -159,6 +159,8 @@ def vendor_form(name, *aliases):
         "aliases-INITIAL_FORMS": 0,
         "designations-TOTAL_FORMS": 0,
         "designations-INITIAL_FORMS": 0,
+        "relations-TOTAL_FORMS": 0,
+        "relations-INITIAL_FORMS": 0,
     }
     for i, alias in enumerate(aliases):
         data[f"aliases-{i}-name"] = alias

@@ -102,10 +102,28 @@ class TestTheArticlesData:
     def test_sources_the_article_cites_without_a_link_have_no_url(self):
         assert set(Source.objects.filter(url__isnull=True).values_list("slug", flat=True)) == {
             "the-atlantic-2020-12",
-            "carnegie-endowment-2019-09",
             "thomson-reuters-foundation-2021-02",
             "xiao-qiang-belgrade",
         }
+
+    def test_carnegie_is_one_source_the_finding_credits(self):
+        carnegie = Source.objects.filter(publisher__startswith="Carnegie")
+        assert list(carnegie.values_list("slug", flat=True)) == ["carnegie-aigs-2019"]
+        finding = Finding.objects.get(slug="carnegie-63-countries-chinese-ai-surveillance")
+        assert finding.attributed_to.slug == "carnegie-aigs-2019"
+
+    def test_each_citation_states_the_facts_its_sentence_gives(self):
+        belgrade = Deployment.objects.get(slug="belgrade-huawei-safe-city")
+        huawei_sentence, xiao_qiang = belgrade.citations.order_by("pk")
+        assert [v.slug for v in huawei_sentence.vendors.all()] == ["huawei"]
+        assert {t.slug for t in huawei_sentence.technologies.all()} == {
+            "facial-recognition",
+            "video-surveillance",
+        }
+        assert list(xiao_qiang.vendors.all()) == []
+        assert [t.slug for t in xiao_qiang.technologies.all()] == ["safe-city"]
+        for deployment in Deployment.objects.all():
+            assert deployment.unstated_facts() == [], deployment.slug
 
     def test_loading_the_article_twice_changes_nothing(self):
         models = [

@@ -375,7 +375,11 @@ def add_deployments(count, start=0):
         deployment.vendors.set(vendors)
         deployment.technologies.set(technologies)
         deployment.origin_countries.set([china])
-        Citation.objects.create(deployment=deployment, source=source, quote=f"Quote {number}")
+        stating = Citation.objects.create(
+            deployment=deployment, source=source, quote=f"Quote {number}"
+        )
+        stating.vendors.set(vendors)
+        stating.technologies.set(technologies)
         Citation.objects.create(
             deployment=deployment, source=source, quote=f"Other {number}", attributed_to=credited
         )
@@ -402,7 +406,7 @@ def test_an_export_costs_the_same_queries_for_5_rows_as_for_50(client, article, 
 
 
 def test_rows_are_fetched_a_chunk_at_a_time(client, article, monkeypatch):
-    """Memory is bounded by a chunk: each chunk is one fetch plus its four prefetches."""
+    """Memory is bounded by a chunk: each chunk is one fetch plus its six prefetches."""
     Deployment.objects.filter(country__iso2="RS").delete()
     add_deployments(6)
     monkeypatch.setattr(exports.stream, "CHUNK_SIZE", 6)
@@ -411,4 +415,6 @@ def test_rows_are_fetched_a_chunk_at_a_time(client, article, monkeypatch):
     chunked, text = count_export_queries(client, "csv")
 
     assert len(re.findall(r"^test-entry-\d+,", text, flags=re.MULTILINE)) == 6
-    assert chunked - whole == 2 * 4  # two more chunks, four prefetch queries each
+    # two more chunks, six prefetch queries each (vendors, technologies, origins, citations and
+    # the facts each citation states: its vendors and technologies)
+    assert chunked - whole == 2 * 6

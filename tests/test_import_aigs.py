@@ -9,7 +9,16 @@ from django.core.management.base import CommandError
 
 from tests.factories import VendorFactory
 from tracker.importers.vendor_names import parse_cell
-from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
+from tracker.models import (
+    Citation,
+    Country,
+    Deployment,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+)
 
 SAMPLES = Path(__file__).resolve().parent / "import_samples"
 VALID = SAMPLES / "aigs_valid.csv"
@@ -100,12 +109,16 @@ def test_the_index_is_cited_with_the_spreadsheet_row_as_locator():
     assert "10.17632/gjhf5y4xjp" in source.notes
 
 
-def test_the_marked_technology_columns_map_to_the_vocabulary_and_are_named_in_the_summary():
+def test_the_marked_technology_columns_are_the_countrys_finding_not_the_companys():
     run(VALID)
     d = entry("RS", "huawei")
-    assert sorted(t.slug for t in d.technologies.all()) == [
+    assert list(d.technologies.all()) == []
+    finding = Finding.objects.get(slug="aigs2019-rs")
+    assert sorted(t.slug for t in finding.technologies.all()) == [
         "facial-recognition", "safe-city", "smart-policing"
     ]  # fmt: skip
+    assert [c.iso2 for c in finding.countries.all()] == ["RS"]
+    assert finding.locator.startswith("row 2 (Serbia)")
     assert "Safe City System, Facial Recognition System, Smart Policing" in d.summary
     assert "does not say which company supplies which technology" in d.summary
     assert Technology.objects.get(slug="smart-policing").name == "Smart policing"
@@ -173,7 +186,8 @@ def test_mult_invents_no_vendor_and_is_noted():
 def test_a_row_naming_no_company_yields_no_entry_and_is_reported():
     output = run(VALID)
     assert not Deployment.objects.filter(country__iso2="KH").exists()
-    assert "row 10 (Cambodia): names no company; no entry to import" in output
+    assert "row 10 (Cambodia): names no company; recorded as a country finding" in output
+    assert Finding.objects.filter(slug="aigs2019-kh", countries__iso2="KH").exists()
     assert "row 12: blank, skipped" in output
 
 

@@ -124,8 +124,10 @@ def test_a_transfer_is_imported_with_vendor_origin_year_technology_and_both_cita
     d = entry("Semptian_Algeria_2010")
     assert d.slug == "sii-semptian-algeria-2010"
     assert (d.country.iso2, d.locality, d.start_year, d.status, d.state) == (
-        "DZ", "", 2010, "reported", "published"
+        "DZ", "", 2010, "completed", "published"
     )  # fmt: skip
+    # An open-source record reports a sale; its year is the order's, never "since".
+    assert (d.evidence, d.year_kind, d.years_display) == ("contract", "ordered", "ordered 2010")
     assert [v.name for v in d.vendors.all()] == ["Semptian"]
     semptian = Vendor.objects.get(name="Semptian")
     assert semptian.headquarters.iso2 == "CN"
@@ -155,7 +157,11 @@ def test_a_transfer_naming_no_company_is_an_export_from_its_country_with_no_vend
     d = entry("_Bulgaria_2016")
     assert d.vendors.count() == 0
     assert [c.iso2 for c in d.origin_countries.all()] == ["CH"]
-    assert d.title.startswith("Unnamed company (Switzerland) to Bulgaria")
+    assert d.title == (
+        "Switzerland export licence for off the air interception to Bulgaria, licence 2016: "
+        "company not named"
+    )
+    assert (d.evidence, d.years_display) == ("licence", "licence 2016")
     assert "does not name the company" in d.summary
     assert "export-licence data" in d.summary
     nothing = entry("__Pakistan_2013")

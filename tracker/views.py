@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import exports, history
+from . import corroboration, exports, history
 from .charts import Timeline, year_counts
 from .corrections import CorrectionFormMixin
 from .facets import facet_counts
@@ -26,13 +26,18 @@ from .models import (
     Source,
     Technology,
     Vendor,
+    VendorRelation,
 )
 
-PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED)
+# What counts on profile and index pages: published entries, less those a source says never
+# completed (they keep their page and can be listed on demand, but are not counted).
+PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED) & ~Q(
+    deployments__status=Deployment.Status.NOT_COMPLETED
+)
 
 
 def published_deployments():
-    return Deployment.objects.published().for_list()
+    return Deployment.objects.counted().for_list()
 
 
 def list_link(**params):
@@ -71,13 +76,13 @@ class HomeView(TemplateView):
     template_name = "tracker/home.html"
 
     def get_context_data(self, **kwargs):
-        published = Deployment.objects.published()
+        published = Deployment.objects.counted()
         return super().get_context_data(
             last_updated=last_updated(published),
             totals={
                 "deployments": published.count(),
-                "countries": Country.objects.filter(PUBLISHED).distinct().count(),
-                "vendors": Vendor.objects.filter(PUBLISHED).distinct().count(),
+                "countries": Country.objects.filter(deployments__in=published).distinct().count(),
+                "vendors": Vendor.objects.filter(deployments__in=published).distinct().count(),
                 "sources": Source.objects.filter(Q(citations__deployment__in=published))
                 .distinct()
                 .count(),
@@ -103,7 +108,8 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         return settings.TRACKER_PAGE_SIZE
 
     def get_queryset(self):
-        return published_deployments()
+        # Not-completed entries too: the filters leave them out unless the reader asks.
+        return Deployment.objects.published().for_list()
 
     def paginate_queryset(self, queryset, page_size):
         """A page past the end shows the last page, with a note, instead of an error page."""
@@ -116,8 +122,9 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        if kwargs["data"] is not None:
-            kwargs["data"] = printable_params(kwargs["data"])
+        # Always bound, even with no parameters: the default sort and leaving out entries that
+        # never completed are part of filtering.
+        kwargs["data"] = printable_params(kwargs["data"] or QueryDict())
         return kwargs
 
     def get(self, request, *args, **kwargs):
@@ -174,7 +181,11 @@ class DeploymentDetailView(CorrectionFormMixin, exports.DetailExportMixin, Detai
         return deployments.public()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(changes=history.public_changes(self.object), **kwargs)
+        return super().get_context_data(
+            changes=history.public_changes(self.object),
+            also_reported=corroboration.also_reported(self.object),
+            **kwargs,
+        )
 
 
 class ChangesView(TemplateView):
@@ -202,12 +213,12 @@ class CountryDetailView(DetailView):
     context_object_name = "country"
 
     def get_context_data(self, **kwargs):
-        here = Deployment.objects.published().filter(country=self.object)
+        here = Deployment.objects.counted().filter(country=self.object)
         vendors = involved(Vendor.objects.select_related("headquarters"), "deployments", here)
         return super().get_context_data(
             deployments=published_deployments().filter(country=self.object),
             map=world_map(
-                country_counts(Deployment.objects.published()),
+                country_counts(Deployment.objects.counted()),
                 lambda c: reverse("country-detail", args=[c.slug]),
                 highlight=self.object.iso2,
                 title=f"{self.object.name} among all countries with deployments",
@@ -259,7 +270,7 @@ class VendorDetailView(DetailView):
             .filter(vendors=self.object)
             .order_by("country__name", "locality", "title")
         )
-        supplied = Deployment.objects.published().filter(vendors=self.object)
+        supplied = Deployment.objects.counted().filter(vendors=self.object)
         return super().get_context_data(
             deployments=deployments,
             map=world_map(
@@ -270,6 +281,9 @@ class VendorDetailView(DetailView):
             timeline=Timeline(year_counts(supplied)),
             countries=involved(Country.objects, "deployments", supplied),
             findings=findings_for_display().filter(vendors=self.object),
+            group=VendorRelation.objects.filter(Q(vendor=self.object) | Q(other=self.object))
+            .select_related("vendor", "other", "source")
+            .order_by("kind", "vendor__name", "other__name"),
             **kwargs,
         )
 
@@ -290,7 +304,7 @@ class TechnologyDetailView(DetailView):
     context_object_name = "technology"
 
     def get_context_data(self, **kwargs):
-        using = Deployment.objects.published().filter(technologies=self.object)
+        using = Deployment.objects.counted().filter(technologies=self.object)
         return super().get_context_data(
             deployments=published_deployments().filter(technologies=self.object),
             countries=involved(Country.objects, "deployments", using),
@@ -338,11 +352,41 @@ class SourceDetailView(DetailView):
 
 
 class FindingListView(ListView):
+    """Findings, optionally those about technology from one country or of one kind: "countries
+    where Carnegie records Chinese AI surveillance technology" is ``?origin=CN``."""
+
     template_name = "tracker/finding_list.html"
     context_object_name = "findings"
 
     def get_queryset(self):
-        return findings_for_display()
+        findings = findings_for_display()
+        self.origin = self.request.GET.get("origin", "").strip().upper()[:2]
+        self.technology = self.request.GET.get("technology", "").strip().lower()[:100]
+        if self.origin:
+            findings = findings.filter(origin_countries__iso2=self.origin)
+        if self.technology:
+            findings = findings.filter(technologies__slug=self.technology)
+        return findings.distinct()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = {}
+        if self.origin or self.technology:
+            for finding in context["findings"]:
+                for country in finding.countries.all():
+                    countries[country.pk] = country
+        return {
+            **context,
+            "origin": self.origin,
+            "technology_chosen": self.technology,
+            "countries": sorted(countries.values(), key=lambda c: c.name),
+            "origin_choices": Country.objects.filter(findings_as_origin__isnull=False)
+            .distinct()
+            .order_by("name"),
+            "technology_choices": Technology.objects.filter(findings__isnull=False)
+            .distinct()
+            .order_by("name"),
+        }
 
 
 # The sources of the site's data, by slug: the founding article and the two imported datasets.

@@ -19,6 +19,7 @@ from ..models import (
     Technology,
     Vendor,
     VendorAlias,
+    VendorRelation,
 )
 from ..models.vendors import name_key
 
@@ -64,15 +65,45 @@ class DesignationInline(admin.StackedInline):
     autocomplete_fields = ["source", "attributed_to"]
 
 
+class HeadOfficeSourcedFilter(admin.SimpleListFilter):
+    """The editors' to-do list: vendors readers see with no cited head office."""
+
+    title = "head office"
+    parameter_name = "head_office"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("not_sourced", "Not sourced (named in a published entry)"),
+            ("sourced", "Sourced"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "not_sourced":
+            return queryset.filter(
+                headquarters__isnull=True, deployments__state="published"
+            ).distinct()
+        if self.value() == "sourced":
+            return queryset.filter(headquarters__isnull=False)
+        return queryset
+
+
+class VendorRelationInline(admin.TabularInline):
+    model = VendorRelation
+    fk_name = "vendor"
+    extra = 0
+    autocomplete_fields = ["other", "source", "attributed_to"]
+    fields = ["kind", "other", "source", "quote", "locator", "attributed_to"]
+
+
 @admin.register(Vendor)
 class VendorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "headquarters", "deployment_count", "updated_at"]
-    list_filter = ["headquarters__region", "headquarters"]
+    list_filter = [HeadOfficeSourcedFilter, "headquarters__region", "headquarters"]
     list_select_related = ["headquarters"]
     search_fields = ["name", "aliases__name", "description"]
     autocomplete_fields = ["headquarters", "headquarters_source"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [VendorAliasInline, DesignationInline]
+    inlines = [VendorAliasInline, VendorRelationInline, DesignationInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "website", "description"]}),
         (

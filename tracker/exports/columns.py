@@ -61,6 +61,11 @@ EXAMPLE_CITATIONS = [
         "reconnaissance faciale fournie par le constructeur chinois Huawei.",
         "locator": "",
         "attributed_to": None,
+        "states_vendors": ["Huawei"],
+        "states_technologies": ["Facial recognition", "Video surveillance / CCTV"],
+        "states_year": False,
+        "states_place": True,
+        "states_evidence": True,
     },
     {
         "source_title": EXAMPLE_QG_TITLE,
@@ -73,6 +78,11 @@ EXAMPLE_CITATIONS = [
         "chinois \u00e0 l\u2019universit\u00e9 de Californie \u00e0 Berkeley.",
         "locator": "",
         "attributed_to": "Xiao Qiang on Belgrade's \u201cSafe City\u201d project, as quoted by QG",
+        "states_vendors": [],
+        "states_technologies": ["Safe city / smart city platform"],
+        "states_year": False,
+        "states_place": False,
+        "states_evidence": False,
     },
 ]
 
@@ -166,6 +176,43 @@ CITATION_FIELDS = [
         "original source; otherwise null.",
         EXAMPLE_CITATIONS[1]["attributed_to"],
         lambda c, request: c.attributed_to.title if c.attributed_to_id else None,
+    ),
+    Field(
+        "states_vendors",
+        "list of strings",
+        "The entry's vendors this source names as suppliers. A vendor appears on an entry only "
+        "if at least one of its citations names it.",
+        ["Huawei"],
+        lambda c, request: [vendor.name for vendor in c.vendors.all()],
+    ),
+    Field(
+        "states_technologies",
+        "list of strings",
+        "The entry's technologies this source states (Carnegie's index states none for a "
+        "company: it marks technologies per country).",
+        ["Facial recognition", "Video surveillance / CCTV"],
+        lambda c, request: [technology.name for technology in c.technologies.all()],
+    ),
+    Field(
+        "states_year",
+        "boolean",
+        "Whether this source gives the entry's year (and what it is the year of).",
+        False,
+        lambda c, request: c.states_year,
+    ),
+    Field(
+        "states_place",
+        "boolean",
+        "Whether this source gives the entry's country and locality.",
+        True,
+        lambda c, request: c.states_place,
+    ),
+    Field(
+        "states_evidence",
+        "boolean",
+        "Whether this source reports the sale, licence, order or deployment itself.",
+        True,
+        lambda c, request: c.states_evidence,
     ),
 ]
 
@@ -285,6 +332,33 @@ COLUMNS = [
         + ".",
         "deploying",
         lambda d, request: d.status,
+    ),
+    Field(
+        "evidence",
+        "string",
+        "What kind of fact the sources report, one of: "
+        + ", ".join(f"{value} ({label.lower()})" for value, label in Deployment.Evidence.choices)
+        + "; empty when not stated. A licence or an order is not a deployment.",
+        "deployment",
+        lambda d, request: d.evidence,
+    ),
+    Field(
+        "year_kind",
+        "string",
+        "What start_year is the year of, one of: "
+        + ", ".join(f"{value} ({label})" for value, label in Deployment.YearKind.choices)
+        + "; empty when there is no year or the source does not say.",
+        "",
+        lambda d, request: d.year_kind,
+    ),
+    Field(
+        "pair_sources",
+        "integer",
+        "How many independent sources report this entry's supplier in this country, across all "
+        "entries (a dataset that relays other sources counts only where it is alone); for an "
+        "entry naming no supplier, its own sources.",
+        1,
+        lambda d, request: d.pair_sources,
     ),
     Field(
         "start_year",

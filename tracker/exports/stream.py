@@ -64,7 +64,9 @@ def for_export(queryset):
             "origin_countries",
             Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related("source", "attributed_to"),
+                queryset=Citation.objects.select_related(
+                    "source", "attributed_to"
+                ).prefetch_related("vendors", "technologies"),
             ),
         )
     )

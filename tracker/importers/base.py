@@ -90,8 +90,9 @@ class CitationSpec:
     quote: str = ""
     locator: str = ""
     attributed_to: SourceSpec | None = None
-    states_vendors: bool = True
-    states_technologies: bool = True
+    # True: all of the entry's; False: none; a list: those names.
+    states_vendors: bool | list[str] = True
+    states_technologies: bool | list[str] = True
     states_year: bool = True
     states_place: bool = True
     states_evidence: bool = True

@@ -59,6 +59,8 @@ USED = (
     "technology_slugs",
     "operator",
     "status",
+    "evidence",
+    "year_kind",
     "start_year",
     "end_year",
     "year_note",
@@ -66,6 +68,8 @@ USED = (
     "summary",
     "citations",
 )
+# Columns added after files were first exported: a file without them is still read.
+OPTIONAL = ("evidence", "year_kind")
 DERIVED = (
     "url",
     "country_name",
@@ -75,6 +79,7 @@ DERIVED = (
     "updated_at",
     "citation_count",
     "source_urls",
+    "pair_sources",
 )
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
 VALIDATE_URL = URLValidator(schemes=["http", "https"])
@@ -103,7 +108,7 @@ class CSVImporter(Importer):
         except csv.Error as exc:
             raise ImportFileError(f"{path}: not readable as CSV ({exc})") from None
         header = [clean(cell) for cell in rows[0]]
-        if missing := [name for name in USED if name not in header]:
+        if missing := [name for name in USED if name not in header and name not in OPTIONAL]:
             raise ImportFileError(f"{path}: missing column(s): {', '.join(missing)}")
         if len(rows) < 2:
             raise ImportFileError(f"{path}: the file has a header but no data rows")
@@ -168,6 +173,14 @@ class CSVImporter(Importer):
             vendor_slug = slugs[index] if index < len(slugs) else None
             vendors.append(VendorRef(name=canonical, seen=name, slug=vendor_slug))
         citations = parse_citations(row.get("citations"), problems)
+        evidence = clean(row.get("evidence"))
+        if evidence and evidence not in Deployment.Evidence.values:
+            problems.append(f"unknown evidence “{evidence}”")
+            evidence = ""
+        year_kind = clean(row.get("year_kind"))
+        if year_kind and year_kind not in Deployment.YearKind.values:
+            problems.append(f"unknown year_kind “{year_kind}”")
+            year_kind = ""
         return DeploymentSpec(
             slug=slug,
             external_id=None,
@@ -181,6 +194,8 @@ class CSVImporter(Importer):
             locality=clean(row.get("locality")),
             operator=clean(row.get("operator")),
             status=status,
+            evidence=evidence,
+            year_kind=year_kind,
             start_year=start_year,
             end_year=end_year,
             year_note=clean(row.get("year_note")),
@@ -188,6 +203,14 @@ class CSVImporter(Importer):
             summary=(row.get("summary") or "").strip(),
             owns_all_citations=True,
         )
+
+
+def stated(item, key):
+    """The names a citation states (a list), or True (all of the entry's) when not given."""
+    value = item.get(key)
+    if isinstance(value, list):
+        return [clean(name) for name in value if isinstance(name, str)]
+    return True
 
 
 def year(value, name, problems):
@@ -248,7 +271,21 @@ def parse_citations(cell, problems):
                 owned=False,
                 match_title=True,
             )
-        citations.append(CitationSpec(source, quote, locator, attributed))
+        citations.append(
+            CitationSpec(
+                source,
+                quote,
+                locator,
+                attributed,
+                # Which facts the citation states; a file written before the export had these
+                # columns gives none, and then the citation states the whole entry, as it did.
+                states_vendors=stated(item, "states_vendors"),
+                states_technologies=stated(item, "states_technologies"),
+                states_year=bool(item.get("states_year", True)),
+                states_place=bool(item.get("states_place", True)),
+                states_evidence=bool(item.get("states_evidence", True)),
+            )
+        )
     if not items:
         problems.append("no citation")
     return citations

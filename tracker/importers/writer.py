@@ -23,8 +23,17 @@ Matching rules (what makes a second run a no-op):
 
 from contextlib import contextmanager
 
-from tracker import search, workflow
-from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor, VendorAlias
+from tracker import corroboration, search, workflow
+from tracker.models import (
+    Citation,
+    Country,
+    Deployment,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+)
 from tracker.models.vendors import name_key
 
 from . import technologies
@@ -52,12 +61,21 @@ def deferred_search_refresh():
 
     search.refresh = collect
     try:
-        yield
+        with corroboration.deferred():
+            yield
     finally:
         search.refresh = original
     ids = sorted(pending)
     for start in range(0, len(ids), REFRESH_CHUNK):
         original(ids[start : start + REFRESH_CHUNK])
+
+
+def _stated(objects, states):
+    """The pks a citation states: all of ``objects`` (True), none (False), or those named."""
+    if isinstance(states, list | tuple | set):
+        names = {normalize(name) for name in states}
+        return {obj.pk for obj in objects if normalize(obj.name) in names}
+    return {obj.pk for obj in objects} if states else set()
 
 
 class Writer:
@@ -235,21 +253,71 @@ class Writer:
         self.techs[slug] = tech
         return tech
 
+    # --- Findings ------------------------------------------------------------------------------
+
+    def finding(self, spec):
+        """A country-level statement, matched by slug; its fields and links kept as planned."""
+        source = self.source(spec.citation.source)
+        values = {
+            "statement": spec.statement,
+            "as_of": spec.as_of,
+            "as_of_precision": spec.as_of_precision,
+            "source_id": source.pk,
+            "quote": spec.citation.quote,
+            "locator": spec.citation.locator[:200],
+        }
+        finding = Finding.objects.filter(slug=spec.slug).first()
+        created = finding is None
+        if created:
+            finding = Finding(slug=spec.slug, **values)
+        changed = [name for name, value in values.items() if getattr(finding, name) != value]
+        if created or changed:
+            for name, value in values.items():
+                setattr(finding, name, value)
+            self._reason(finding)
+            finding.save()
+        wanted = {
+            "countries": {self.countries[iso2] for iso2 in spec.countries},
+            "origin_countries": {self.countries[iso2] for iso2 in spec.origin_countries},
+            "technologies": {self.technology(slug).pk for slug in spec.technologies},
+        }
+        for name, ids in wanted.items():
+            manager = getattr(finding, name)
+            if created or set(manager.values_list("pk", flat=True)) != ids:
+                manager.set(ids)
+                changed.append(name)
+        if created:
+            self.tally.add("finding", "created", spec.slug)
+        elif changed:
+            self.tally.add("finding", "updated", f"{spec.slug} ({', '.join(changed)})")
+        else:
+            self.tally.add("finding", "unchanged")
+        return finding
+
     # --- Deployments ---------------------------------------------------------------------------
 
     def deployment(self, spec):
         vendors = [self.vendor(ref) for ref in spec.vendors]
         techs = [self.technology(slug) for slug in spec.technologies]
-        if spec.origin_from_vendors:
-            origins = {v.headquarters_id for v in vendors if v.headquarters_id}
+        stated = {self.countries[iso2] for iso2 in spec.origin_countries}
+        located = {v.headquarters_id for v in vendors if v.headquarters_id}
+        if spec.origin_from_vendors and vendors and len(located) == len(vendors):
+            # The technology comes from where the companies the source names are based, each
+            # head office cited (BAE Systems: the United Kingdom, even where a record wrote
+            # Denmark for its Danish unit).
+            origins = {v.headquarters_id for v in vendors}
+        elif spec.origin_from_vendors:
+            origins = located | stated
         else:
-            origins = {self.countries[iso2] for iso2 in spec.origin_countries}
+            origins = stated
         values = {
             "title": spec.title[:300],
             "country_id": self.countries[spec.country],
             "locality": spec.locality[:200],
             "operator": spec.operator[:300],
             "status": spec.status,
+            "evidence": spec.evidence,
+            "year_kind": spec.year_kind,
             "start_year": spec.start_year,
             "end_year": spec.end_year,
             "year_note": spec.year_note[:100],
@@ -280,7 +348,7 @@ class Writer:
                 manager.set(ids)
                 if existing is not None:
                     changed.append(name)
-        self._citations(deployment, spec)
+        self._citations(deployment, spec, vendors, techs)
         if existing is not None:
             fields = [key for key, value in values.items() if getattr(deployment, key) != value]
             if fields:
@@ -317,20 +385,31 @@ class Writer:
             )
         return found
 
-    def _citations(self, deployment, spec):
+    def _citations(self, deployment, spec, vendors, techs):
+        """Each citation, with the facts of the entry it states (vendors, technologies…)."""
         wanted = {}
         for citation in spec.citations:
             source = self.source(citation.source)
             attributed = self.source(citation.attributed_to) if citation.attributed_to else None
             key = (source.pk, citation.locator[:200], citation.quote)
-            wanted.setdefault(key, attributed.pk if attributed else None)
+            wanted.setdefault(key, (attributed.pk if attributed else None, citation))
         existing = {
             (c.source_id, c.locator, c.quote): c
-            for c in deployment.citations.select_related("source")
+            for c in deployment.citations.select_related("source").prefetch_related(
+                "vendors", "technologies"
+            )
         }
-        for key, attributed_id in wanted.items():
+        for key, (attributed_id, spec_citation) in wanted.items():
             citation = existing.get(key)
             label = f"on {deployment.slug}"
+            flags = {
+                "attributed_to_id": attributed_id,
+                "states_year": spec_citation.states_year,
+                "states_place": spec_citation.states_place,
+                "states_evidence": spec_citation.states_evidence,
+            }
+            stated_vendors = _stated(vendors, spec_citation.states_vendors)
+            stated_techs = _stated(techs, spec_citation.states_technologies)
             if citation is None:
                 source_id, locator, quote = key
                 citation = Citation(
@@ -338,13 +417,24 @@ class Writer:
                     source_id=source_id,
                     locator=locator,
                     quote=quote,
-                    attributed_to_id=attributed_id,
+                    **flags,
                 )
                 self._reason(citation)
                 citation.save()
+                citation.vendors.set(stated_vendors)
+                citation.technologies.set(stated_techs)
                 self.tally.add("citation", "created", label)
-            elif citation.attributed_to_id != attributed_id:
-                citation.attributed_to_id = attributed_id
+                continue
+            changed = [name for name, value in flags.items() if getattr(citation, name) != value]
+            if {v.pk for v in citation.vendors.all()} != stated_vendors:
+                citation.vendors.set(stated_vendors)
+                changed.append("vendors")
+            if {t.pk for t in citation.technologies.all()} != stated_techs:
+                citation.technologies.set(stated_techs)
+                changed.append("technologies")
+            if changed:
+                for name, value in flags.items():
+                    setattr(citation, name, value)
                 self._reason(citation)
                 citation.save()
                 self.tally.add("citation", "updated", label)
