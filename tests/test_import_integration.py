@@ -18,7 +18,7 @@ from django.db import transaction
 from tracker.filters import DeploymentFilter
 from tracker.importers import fixture
 from tracker.importers.writer import deferred_search_refresh
-from tracker.models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+from tracker.models import Citation, Deployment, Finding, Source, Technology, Vendor, VendorAlias
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SII = DATA / "sii-transfers.json"
@@ -152,7 +152,13 @@ def test_the_dataset_filter_finds_each_datasets_entries(imported):
     def found(slug):
         return DeploymentFilter({"dataset": [slug]}, queryset=Deployment.objects.all()).qs
 
-    assert found("privacy-international-sii").distinct().count() == 687
+    # The 10 SII records marked "reported as complete: No" are listed only when asked for.
+    assert found("privacy-international-sii").distinct().count() == 687 - 10
+    asked = DeploymentFilter(
+        {"dataset": ["privacy-international-sii"], "status": ["not_completed"]},
+        queryset=Deployment.objects.all(),
+    ).qs
+    assert asked.count() == 10
     assert found("carnegie-aigs-2019").distinct().count() == 227
 
 
@@ -175,6 +181,9 @@ def test_the_shipped_fixture_is_what_the_importers_produce(imported):
     objects = json.loads(imported.fixture_text)
     models = {item["model"] for item in objects}
     assert models == {
+        "tracker.finding",
+        "tracker.vendorrelation",
+        "tracker.designation",
         "tracker.technology",
         "tracker.vendor",
         "tracker.vendoralias",
@@ -189,4 +198,83 @@ def test_loading_the_article_then_the_imported_fixture_twice_gives_the_same_coun
     first, second = imported.fixture_loads
     assert first == second
     assert first["Deployment"] == 8 + 687 + 227
-    assert first["Citation"] == 9 + 1449 + 227
+    assert first["Citation"] == 9 + 1452 + 227
+
+
+# --- Issue 10: what the unified data says, measured on the whole of it ------------------------
+
+AIGS_ONLY_COMPANIES = ["Salesforce", "Oracle", "Boeing", "Amazon", "Sandvine", "PredPol"]
+
+
+def test_facial_recognition_lists_no_company_only_carnegies_country_rows_tie_to_it(
+    imported, client
+):
+    assert (
+        Deployment.technologies.through.objects.filter(
+            deployment__external_id__startswith="aigs2019:"
+        ).count()
+        == 0
+    )
+    listed = client.get("/deployments/", {"technology": "facial-recognition"}).text
+    profile = client.get("/technologies/facial-recognition/").text
+    for name in AIGS_ONLY_COMPANIES:
+        assert f">{name}<" not in listed, name
+        assert f">{name}<" not in profile, name
+    # The country-level mark is kept, on the country.
+    serbia = Finding.objects.get(slug="aigs2019-rs")
+    assert "facial-recognition" in serbia.technologies.values_list("slug", flat=True)
+
+
+def test_the_six_rows_naming_no_company_are_findings_on_their_countries(imported):
+    for iso2 in ["KH", "CZ", "HU", "JM", "PY", "VN"]:
+        assert Finding.objects.filter(slug=f"aigs2019-{iso2.lower()}", countries__iso2=iso2)
+        assert not Deployment.objects.filter(external_id__startswith=f"aigs2019:{iso2}:")
+
+
+def test_belgrade_and_carnegies_huawei_serbia_row_point_to_each_other(imported, client):
+    belgrade = client.get("/deployments/belgrade-huawei-safe-city/").text
+    row = Deployment.objects.get(external_id="aigs2019:RS:huawei")
+    assert row.get_absolute_url() in belgrade and "row " in belgrade
+    assert "/deployments/belgrade-huawei-safe-city/" in client.get(row.get_absolute_url()).text
+    assert Deployment.objects.get(slug="belgrade-huawei-safe-city").pair_sources == 2
+    assert Source.objects.filter(publisher__startswith="Carnegie").count() == 1
+
+
+def test_records_the_index_says_did_not_complete_are_marked_and_not_counted(imported, client):
+    failed = Deployment.objects.filter(status=Deployment.Status.NOT_COMPLETED)
+    assert failed.count() == 10
+    assert {d.external_id for d in failed} >= {"sii:_Iraq_2015", "sii:_Turkey_2016_2"}
+    assert not Deployment.objects.counted().filter(status="not_completed").exists()
+    home = client.get("/")
+    assert home.context["totals"]["deployments"] == Deployment.objects.published().count() - 10
+    page = client.get(failed.first().get_absolute_url()).text
+    assert "did not go through" in page
+
+
+def test_no_order_or_licence_reads_since(imported):
+    for deployment in Deployment.objects.filter(evidence__in=["licence", "order", "contract"]):
+        assert "since" not in deployment.years_display, deployment.external_id
+
+
+def test_carnegies_bae_systems_entries_come_from_the_united_kingdom(imported):
+    bae = Deployment.objects.filter(
+        external_id__startswith="aigs2019:", vendors__slug="bae-systems"
+    )
+    assert bae.count() == 5
+    for deployment in bae:
+        assert list(deployment.origin_countries.values_list("iso2", flat=True)) == ["GB"]
+
+
+def test_named_vendors_have_a_cited_head_office_or_are_listed_as_not_sourced(imported):
+    from tracker.importers.research import unsourced_vendors
+
+    named = Vendor.objects.filter(deployments__state="published").distinct()
+    for vendor in named.filter(headquarters__isnull=False):
+        assert vendor.headquarters_source_id and (
+            vendor.headquarters_quote or vendor.headquarters_locator
+        )
+    missing = set(unsourced_vendors().values_list("slug", flat=True))
+    assert missing == set(named.filter(headquarters__isnull=True).values_list("slug", flat=True))
+    wanted = ["dahua", "hikvision", "iflytek", "megvii", "sensetime", "meiya-pico", "yitu"]
+    wanted += ["huawei", "zte", "ceiec", "cloudwalk", "nec", "verint", "gamma-international"]
+    assert not missing & set(wanted)

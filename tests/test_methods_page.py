@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import DeploymentFactory, SourceFactory, published_deployment
-from tracker.models import Deployment, SiteDataLoad
+from tracker.models import Deployment, SiteDataLoad, Source
 from tracker.views import last_updated
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +27,16 @@ TRUE_PROMISE = (
 
 
 def datasets():
-    """The two dataset sources, as the importers create them (slugs are what pages link by)."""
+    """The two dataset sources, as the importers create them (slugs are what pages link by).
+
+    The article's fixture already holds Carnegie's index (QG cites it), so it is reused."""
+    aigs = Source.objects.filter(slug=AIGS).first() or SourceFactory(
+        slug=AIGS,
+        title="Carnegie Endowment for International Peace, AI Global Surveillance Index",
+    )
     return (
         SourceFactory(slug=SII, title="Privacy International, Surveillance Industry Index"),
-        SourceFactory(
-            slug=AIGS,
-            title="Carnegie Endowment for International Peace, AI Global Surveillance Index",
-        ),
+        aigs,
     )
 
 

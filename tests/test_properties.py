@@ -136,11 +136,6 @@ class TestFacetCounts:
             ticked = {o["value"] for o in facet["options"] if o["checked"]}
             assert ticked == set(params.get(facet["param"], [])), facet["param"]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="Production bug: the decade facet lists only decades with results, so a chosen "
-        "decade left with none (here 2020, drafts only) vanishes and cannot be unticked.",
-    )
     def test_a_chosen_decade_with_no_result_stays_on_screen(self):
         filterset = DeploymentFilter(
             query({"decade": ["2020"]}), queryset=Deployment.objects.published()

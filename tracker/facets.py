@@ -102,8 +102,12 @@ def _options(facet, counts, raw, data):
             for value, label in labels.items()
         ]
     if facet.param == "decade":
-        decades = sorted(value for value in counts if value is not None)
-        options = [facet.option(str(d), f"{d}s", counts[d][1], chosen) for d in decades]
+        # A chosen decade left with no result stays on screen, so it can be unticked.
+        picked = {int(v) for v in chosen if v.isdigit()}
+        decades = sorted({value for value in counts if value is not None} | picked)
+        options = [
+            facet.option(str(d), f"{d}s", counts.get(d, ("", 0))[1], chosen) for d in decades
+        ]
         unknown = counts.get(None, ("", 0))[1]
         options.append(facet.option(UNKNOWN_DECADE, "Year not known", unknown, chosen))
         return options

@@ -13,17 +13,21 @@ with locality, operator and years left empty and status "reported":
 - vendors: every company cell through vendor_names (a cell listing several companies is split;
   misspellings fold into one vendor and are kept as aliases); "Mult" (several unnamed companies)
   names no vendor: it is stated in the summaries of that country's entries and in the report;
-- technologies: the row's marked columns (Safe City System, Facial Recognition System, Smart
-  Policing, Social Media Surveillance) through technologies.TERMS. The index marks them per
-  country, not per company; each summary says so;
+- technologies: none. The index marks technologies (Safe City System, Facial Recognition
+  System, Smart Policing, Social Media Surveillance) per country, not per company, so crediting
+  them to each company would say more than the index does. They become the row's *finding*
+  (``aigs2019-<iso2>``, on the country's page) with the technology origins the row gives
+  ("China Tech?", "US Tech?", "Other Countries"); a row naming no company is a finding only;
+- evidence: "company named as a supplier"; no year, no place inside the country;
 - origin countries: the vendor's head office as the tracker records it from an earlier source
   (the article, the SII); none when no source gives it (the index names no head offices);
 - citation: the index (a Source of kind "dataset") with the locator "row N (Country)", N being
   the spreadsheet row number (the header is row 1).
 
-A row naming no company yields no deployment (there is no supplier to record); it is listed in
-the report, never dropped silently. The numeric columns (polyarchy, Freedom on the Net, military
-expenditure, ODI rank) have no place in the tracker's model and are not imported.
+A row naming no company yields no deployment (there is no supplier to record), only its
+finding; it is listed in the report, never dropped silently. The numeric columns (polyarchy,
+Freedom on the Net, military expenditure, ODI rank) have no place in the tracker's model and
+are not imported.
 """
 
 import csv

@@ -135,6 +135,10 @@ class Writer:
             existing = same[0][0] if same else None
             if existing is not None and spec.url and not existing.url:
                 existing.url = spec.url  # filled in, as a vendor's missing head office is
+                # The slug a URL gives is the one a site that loaded an earlier fixture (with
+                # the two as separate rows) already holds for this URL: keep loads matching.
+                if not Source.objects.filter(slug=spec.slug).exists():
+                    existing.slug = spec.slug
                 self._reason(existing)
                 existing.save()
                 self.tally.add("source", "updated", f"{existing.slug} (url)")

@@ -158,6 +158,11 @@ class VendorAlias(models.Model):
         return (self.name,)
 
 
+class VendorRelationManager(models.Manager):
+    def get_by_natural_key(self, vendor_slug, kind, other_slug):
+        return self.get(vendor__slug=vendor_slug, kind=kind, other__slug=other_slug)
+
+
 class VendorRelation(Cited):
     """A sourced tie between two companies: a subsidiary, a brand, a former name, a parent.
 
@@ -176,7 +181,7 @@ class VendorRelation(Cited):
     kind = models.CharField(max_length=12, choices=Kind)
     other = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="relations_to")
 
-    objects = models.Manager()
+    objects = VendorRelationManager()
 
     class Meta(Cited.Meta):
         ordering = ["vendor__name", "kind", "other__name"]
@@ -195,6 +200,11 @@ class VendorRelation(Cited):
 
     def get_absolute_url(self):
         return self.vendor.get_absolute_url() + "#group"
+
+    def natural_key(self):
+        return (self.vendor.slug, self.kind, self.other.slug)
+
+    natural_key.dependencies = ["tracker.vendor"]
 
 
 @receiver(pre_save, sender=Vendor)
