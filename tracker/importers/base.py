@@ -258,6 +258,9 @@ def unique_slugs(keys):
 # --- Reading files -------------------------------------------------------------------------------
 
 
+MAX_FILE_BYTES = 100 * 2**20
+
+
 def read_text(path):
     """The file's text (UTF-8, BOM allowed), or ImportFileError naming what is wrong."""
     path = Path(path)
@@ -265,6 +268,13 @@ def read_text(path):
         raise ImportFileError(f"{path}: no such file")
     if not path.is_file():
         raise ImportFileError(f"{path}: not a file")
+    # The datasets are about 1 MB; a file this large is a mistake, and reading it whole (as the
+    # parsers do) would take the machine's memory with it.
+    if (size := path.stat().st_size) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"{path}: {size / 2**20:.0f} MiB is more than the {MAX_FILE_BYTES // 2**20} MiB "
+            "an import file may have"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:

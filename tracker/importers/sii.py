@@ -100,6 +100,10 @@ class SIIImporter(Importer):
             raise ImportFileError(
                 f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
+        except RecursionError:
+            raise ImportFileError(
+                f"{path}: JSON nested too deeply to be a transfers file (records are flat objects)"
+            ) from None
         if not isinstance(data, list):
             raise ImportFileError(
                 f"{path}: expected a JSON array of transfer records, found a JSON "
