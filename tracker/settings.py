@@ -8,6 +8,7 @@ than falling back to a default nobody asked for.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,7 +53,12 @@ def env_list(name, default):
 
 
 def secret_key():
-    """SECRET_KEY from the environment, else one generated once and kept in var/."""
+    """SECRET_KEY from the environment, else one generated once and kept in var/.
+
+    The generated key is for development, tests and management commands on one machine:
+    serving with DEBUG off refuses to start without SECRET_KEY (tracker.ops.startup), because
+    each server would otherwise sign sessions and CSRF tokens with a key of its own.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = VAR_DIR / "secret_key"
@@ -82,7 +88,44 @@ def database(conn_max_age):
         raise ImproperlyConfigured(
             "DATABASE_URL must look like postgres://user@host:5432/dbname or sqlite:///path."
         )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["OPTIONS"] = postgres_timeouts(config.get("OPTIONS", {}))
+    # A connection broken by a database restart is noticed and replaced at the next request,
+    # so the site recovers without restarting the workers.
+    config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def postgres_timeouts(options):
+    """Bound how long a reader can wait on PostgreSQL: to connect, and for any one query.
+
+    Without them a hung or unreachable database holds each worker until gunicorn kills it and
+    the reader gets no answer at all; with them the query fails, and tracker.ops turns the
+    failure into a 503 page. DB_STATEMENT_TIMEOUT=0 lifts the query limit (for a long
+    migration, say).
+    """
+    connect = env_int("DB_CONNECT_TIMEOUT", 5)
+    statement = env_int("DB_STATEMENT_TIMEOUT", 5)
+    options = dict(options)
+    options.setdefault("connect_timeout", connect)
+    server = options.get("options", "")
+    options["options"] = f"{server} -c statement_timeout={statement * 1000}".strip()
+    return options
+
+
+def proxy_ssl_header(name):
+    """SECURE_PROXY_SSL_HEADER as Django wants it, from "X-Forwarded-Proto" (value https)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition(":")
+    header = header.strip()
+    if not header or not all(part.isalnum() for part in header.split("-")):
+        raise ImproperlyConfigured(
+            f"{name} must be a header name such as X-Forwarded-Proto, optionally followed by "
+            f":value (https when left out); got {raw!r}."
+        )
+    return ("HTTP_" + header.upper().replace("-", "_"), value.strip() or "https")
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -101,6 +144,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "tracker",
+    # Last, so that its admin for lockouts can be replaced by tracker.admin.lockouts.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +159,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database that fails or times out gives readers a 503 page, not a traceback or nothing.
+    "tracker.ops.faults.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks each login against recent failures before any password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -173,6 +228,36 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS in production (docs/deploy.md): all off by default so that `make run` and tests work
+# over plain HTTP on 127.0.0.1; `check --deploy --fail-level WARNING` passes with the
+# documented production values.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind nginx, which terminates TLS and says so in X-Forwarded-Proto. Only set it when the
+# proxy always overwrites that header: a client could otherwise claim HTTPS.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+# Load balancers and orchestrators probe these over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES, even with the right
+# password. Counting the pair, not the address alone, keeps one reader's typos from locking out
+# a newsroom sharing an address; nginx's rate limit on /admin/login/ (docs/deploy.md) slows
+# one address trying many accounts. Publishers see and clear lockouts in the admin.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The same client address as the corrections' rate limit (TRACKER_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "tracker.corrections.client_address"
+AXES_LOCKOUT_CALLABLE = "tracker.admin.lockouts.lockout_response"
+# Each failed login and each lockout is logged as a warning ("AXES: ...") and kept in the
+# admin's failed-login log; the start-up banner is not.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
 
 # Entries not checked against their sources for longer than this are flagged to editors.
 TRACKER_STALE_AFTER_MONTHS = env_int("TRACKER_STALE_AFTER_MONTHS", 12)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from . import corrections, exports, feeds, views
+from .ops import health
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -42,4 +43,9 @@ urlpatterns = [
     path("feeds/countries/<slug:slug>.atom", feeds.CountryDeploymentsFeed(), name="feed-country"),
     path("feeds/vendors/<slug:slug>.atom", feeds.VendorDeploymentsFeed(), name="feed-vendor"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
+
+# A database outage outside any view (e.g. while saving a session) is a 503 too (tracker.ops).
+handler500 = "tracker.ops.faults.server_error"

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from .. import corrections_admin  # noqa: F401
-from . import content, deployments  # noqa: F401 - registers the ModelAdmins
+from . import content, deployments, lockouts  # noqa: F401 - registers the ModelAdmins
 
 admin.site.site_header = "Surveillance Export Tracker: editors"
 admin.site.site_title = "Tracker admin"

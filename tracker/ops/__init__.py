@@ -1,0 +1,1 @@
+"""Operations: how the site behaves when its database fails, health checks, start-up rules."""
