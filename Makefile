@@ -46,8 +46,11 @@ setup: install
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
+# Serving with DEBUG off needs SECRET_KEY (tracker/ops/startup.py): on this machine, unless one
+# is set, use the key that settings generated into var/ during setup. Production sets its own.
 run: setup
-	$(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	SECRET_KEY="$${SECRET_KEY:-$$(cat "$${VAR_DIR:-var}/secret_key")}" \
+	  $(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 dev: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -93,3 +96,21 @@ bench: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+
+# Backups of the PostgreSQL database named by DATABASE_URL (docs/deploy.md): pg_dump's custom
+# format, compressed, restorable table by table. `make restore BACKUP=file` replaces what the
+# database holds with the file's contents; stop the site (or take it out of the proxy) first.
+BACKUP_DIR ?= var/backups
+BACKUP ?=
+
+.PHONY: backup restore
+backup:
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make backup: set DATABASE_URL=postgres://..."; exit 1;; esac
+	@mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --file="$(BACKUP_DIR)/tracker-$$(date -u +%Y%m%dT%H%M%SZ).dump" "$$DATABASE_URL"
+	@ls -1t $(BACKUP_DIR)/tracker-*.dump | head -n1
+
+restore:
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make restore: set DATABASE_URL=postgres://..."; exit 1;; esac
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=var/backups/tracker-....dump"; exit 1; }
+	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$$DATABASE_URL" "$(BACKUP)"
