@@ -15,9 +15,11 @@ Encoding decisions, documented on /data/:
   holding the same objects as a JSON array, so a spreadsheet shows them in one cell and a
   script recovers them exactly with one ``json.loads``. ``source_urls`` repeats the sources'
   links as plain text for readers.
-- Quotes are exported character for character: they are not prefixed to defuse spreadsheet
-  formulas, because the tracker's promise is the sources' exact words (and only editors write
-  them).
+- A CSV cell that a spreadsheet would run as a formula (its text begins with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return) is given a leading ``'``, which spreadsheets show
+  as text and do not display (``csv_cell``; undone on import by ``csv_text``). Cells already
+  beginning with ``'`` before such a character get one more, so the round trip is exact. The
+  JSON, and the quotes inside the CSV's ``citations`` array, keep every text exactly.
 """
 
 import json
@@ -449,11 +451,27 @@ def deployment_json(deployment, request):
     return {field.name: field.get(deployment, request) for field in COLUMNS}
 
 
+# What makes Excel, LibreOffice and Google Sheets evaluate a cell (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value, nested=False):
     if nested:
         return json.dumps(value, ensure_ascii=False)
     if value is None:
         return ""
     if isinstance(value, list):
-        return SEPARATOR.join(str(item) for item in value)
-    return str(value)
+        return defuse(SEPARATOR.join(str(item) for item in value))
+    return defuse(str(value))
+
+
+def defuse(text):
+    """``'=HYPERLINK(…)`` for ``=HYPERLINK(…)``: a spreadsheet shows it, never runs it."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def csv_text(cell):
+    """The exported text back from a CSV cell: undoes ``defuse`` exactly."""
+    if cell.startswith("'") and cell[1:].lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from tracker.exports import COLUMN_NAMES, SEPARATOR
+from tracker.exports.columns import csv_text
 from tracker.models import Country, Deployment, Technology
 from tracker.models.deployments import MAX_YEAR, MIN_YEAR
 
@@ -112,7 +113,9 @@ class CSVImporter(Importer):
             raise ImportFileError(f"{path}: missing column(s): {', '.join(missing)}")
         if len(rows) < 2:
             raise ImportFileError(f"{path}: the file has a header but no data rows")
-        return header, [dict(zip(header, row, strict=False)) for row in rows[1:]]
+        # The export defuses cells a spreadsheet would run as formulas ('=…); undo it.
+        rows = [[csv_text(cell) for cell in row] for row in rows[1:]]
+        return header, [dict(zip(header, row, strict=False)) for row in rows]
 
     def plan(self, records):
         header, records = records
