@@ -1,5 +1,6 @@
 """Sources (what we read) and the cited-claim fields shared by everything that quotes one."""
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -19,6 +20,26 @@ def partial_date(value, precision):
         return ""
     formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%B %Y"}
     return value.strftime(formats.get(precision, "%-d %B %Y"))
+
+
+# Links readers follow: a javascript: or data: "URL" saved by any path (an import, the shell)
+# would run in the reader's browser when clicked, so only web addresses are stored or linked.
+WEB_SCHEMES = ("http://", "https://")
+web_address = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
+
+
+def is_web_address(value):
+    return bool(value) and value.lower().startswith(WEB_SCHEMES)
+
+
+def web_address_or_empty(field):
+    """The database's version of the rule: empty (or NULL), or starting with http(s)://."""
+    empty = models.Q(**{f"{field}__isnull": True}) | models.Q(**{field: ""})
+    return empty | models.Q(**{f"{field}__istartswith": "http://"}) | models.Q(
+        **{f"{field}__istartswith": "https://"}
+    )
 
 
 class SourceManager(models.Manager):
@@ -50,9 +71,12 @@ class Source(models.Model):
         unique=True,
         null=True,
         blank=True,
+        validators=[web_address],
         help_text="Only a URL you have seen. Leave empty rather than guess.",
     )
-    archive_url = models.URLField("archive URL", max_length=800, blank=True)
+    archive_url = models.URLField(
+        "archive URL", max_length=800, blank=True, validators=[web_address]
+    )
     published_on = models.DateField(null=True, blank=True)
     published_on_precision = models.CharField(
         max_length=5,
@@ -76,6 +100,11 @@ class Source(models.Model):
         constraints = [
             # An empty string would make the second URL-less source collide with the first.
             models.CheckConstraint(condition=~models.Q(url=""), name="source_url_null_not_empty"),
+            # Only web addresses, whatever path saves them (see WEB_SCHEMES).
+            models.CheckConstraint(condition=web_address_or_empty("url"), name="source_url_web"),
+            models.CheckConstraint(
+                condition=web_address_or_empty("archive_url"), name="source_archive_url_web"
+            ),
         ]
 
     def __str__(self):
@@ -90,6 +119,15 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def link(self):
+        """The URL to put in an href: only ever an http(s) address, else empty."""
+        return self.url if is_web_address(self.url) else ""
+
+    @property
+    def archive_link(self):
+        return self.archive_url if is_web_address(self.archive_url) else ""
 
     @property
     def published_on_display(self):
