@@ -37,8 +37,10 @@ def is_web_address(value):
 def web_address_or_empty(field):
     """The database's version of the rule: empty (or NULL), or starting with http(s)://."""
     empty = models.Q(**{f"{field}__isnull": True}) | models.Q(**{field: ""})
-    return empty | models.Q(**{f"{field}__istartswith": "http://"}) | models.Q(
-        **{f"{field}__istartswith": "https://"}
+    return (
+        empty
+        | models.Q(**{f"{field}__istartswith": "http://"})
+        | models.Q(**{f"{field}__istartswith": "https://"})
     )
 
 
