@@ -21,7 +21,7 @@ from tests.factories import (
     published_deployment,
 )
 from tracker import workflow
-from tracker.models import Deployment
+from tracker.models import Citation, Deployment, Source
 from tracker.roles import EDITOR, PUBLISHER, setup_roles
 
 pytestmark = pytest.mark.django_db
@@ -367,6 +367,69 @@ def test_an_update_from_a_changed_data_file_is_shown_as_a_change(client, tmp_pat
     belgrade = Deployment.objects.get(slug=BELGRADE)
     assert belgrade.summary == "A summary corrected in the fixture."
     assert "changed: summary" in public_history(client, belgrade)
+
+
+def test_an_update_removes_what_the_new_file_dropped_but_not_what_editors_touched(tmp_path):
+    """One work that an earlier file held as two sources: the newer file cites one of them."""
+    rows = json.loads(ARTICLE_FIXTURE.read_text())
+    twin = {
+        "model": "tracker.source",
+        "fields": {
+            "title": "QG, again",
+            "slug": "qg-twin",
+            "url": None,
+            "kind": "news_article",
+            "created_at": "2026-11-28T00:00:00Z",
+            "updated_at": "2026-11-28T00:00:00Z",
+        },
+    }
+    cites_twin = {
+        "model": "tracker.citation",
+        "fields": {
+            "deployment": [BELGRADE],
+            "source": ["qg-twin"],
+            "quote": "",
+            "locator": "the same sentence, cited twice",
+            "created_at": "2026-11-28T00:00:00Z",
+        },
+    }
+    older = tmp_path / "older" / "article.json"
+    older.parent.mkdir()
+    older.write_text(json.dumps([*rows, twin, cites_twin]))
+    call_command("load_site_data", older, verbosity=0)
+    assert Citation.objects.filter(source__slug="qg-twin").exists()
+    kept = Citation.objects.get(deployment__slug="france-pass-sanitaire")
+
+    out = StringIO()
+    call_command("load_site_data", ARTICLE_FIXTURE, update=True, stdout=out)
+    assert not Source.objects.filter(slug="qg-twin").exists()
+    assert not Citation.objects.filter(source__slug="qg-twin").exists()
+    assert Citation.objects.filter(pk=kept.pk).exists()
+    assert "removed 1 citation(s) and 1 source(s)" in out.getvalue()
+
+
+def test_an_update_keeps_a_dropped_citation_an_editor_changed(tmp_path, admin_user):
+    rows = json.loads(ARTICLE_FIXTURE.read_text())
+    extra = {
+        "model": "tracker.citation",
+        "fields": {
+            "deployment": [BELGRADE],
+            "source": ["the-atlantic-2020-12"],
+            "quote": "",
+            "locator": "cited by an older file",
+            "created_at": "2026-11-28T00:00:00Z",
+        },
+    }
+    older = tmp_path / "older" / "article.json"
+    older.parent.mkdir()
+    older.write_text(json.dumps([*rows, extra]))
+    call_command("load_site_data", older, verbosity=0)
+    citation = Citation.objects.get(locator="cited by an older file")
+    citation.locator = "checked by an editor"
+    citation._history_user = admin_user
+    citation.save()
+    call_command("load_site_data", ARTICLE_FIXTURE, update=True, verbosity=0)
+    assert Citation.objects.filter(pk=citation.pk).exists()
 
 
 def test_a_missing_data_file_is_one_clear_error(tmp_path):

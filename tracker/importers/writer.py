@@ -134,16 +134,15 @@ class Writer:
             same = same_work(url=spec.url, title=spec.title, publisher=spec.publisher)
             existing = same[0][0] if same else None
             if existing is not None and spec.url and not existing.url:
-                existing.url = spec.url  # filled in, as a vendor's missing head office is
-                # The slug a URL gives is the one a site that loaded an earlier fixture (with
-                # the two as separate rows) already holds for this URL: keep loads matching.
+                # Filled in, as a vendor's missing head office is, and described as the
+                # citation that gives the URL describes it. The slug a URL gives is the one a
+                # site that loaded an earlier fixture (where the two were separate rows)
+                # already holds for this URL, so later loads keep matching.
                 if not Source.objects.filter(slug=spec.slug).exists():
                     existing.slug = spec.slug
-                self._reason(existing)
-                existing.save()
-                self.tally.add("source", "updated", f"{existing.slug} (url)")
-                self.sources[key] = existing
-                return existing
+                source = self.sync(Source, existing, {}, spec.values(), existing.slug)
+                self.sources[key] = source
+                return source
         if existing is not None and not (spec.owned and existing.slug == spec.slug):
             self.tally.add("source", "unchanged")
             source = existing

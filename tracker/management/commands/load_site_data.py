@@ -13,6 +13,7 @@ one, and every record that a newer file changed gets a "changed" one.
 """
 
 import hashlib
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
 from tracker import corroboration
-from tracker.models import SiteDataLoad
+from tracker.models import Citation, SiteDataLoad, Source
 
 FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("article.json", "imported.json")]
 REASON = "Loaded with the site's data"
@@ -66,6 +67,9 @@ class Command(BaseCommand):
                 continue
             with corroboration.deferred():
                 call_command("loaddata", str(path), verbosity=verbosity)
+                if done:
+                    for line in remove_what_the_file_dropped(path):
+                        self.say(verbosity, line)
             SiteDataLoad.objects.update_or_create(
                 name=path.name, defaults={"sha256": digest, "loaded_at": timezone.now()}
             )
@@ -86,6 +90,65 @@ class Command(BaseCommand):
     def say(self, verbosity, message):
         if verbosity:
             self.stdout.write(message)
+
+
+def untouched_by_editors(model, pks):
+    """Of these rows, those no person ever edited (every history record was a load or import)."""
+    history = get_history_manager_for_model(model)
+    edited = set(
+        history.filter(id__in=pks, history_user__isnull=False).values_list("id", flat=True)
+    )
+    return [pk for pk in pks if pk not in edited]
+
+
+def remove_what_the_file_dropped(path):
+    """After loading a newer version of a file: the citations of its entries that the new
+    version no longer holds, and the sources left cited by nothing, unless an editor touched
+    them. Loading only adds and overwrites; without this, two rows an earlier file kept apart
+    (one work as two sources) would stay apart, each still cited."""
+    items = json.loads(Path(path).read_text(encoding="utf-8"))
+    entries = {item["fields"]["slug"] for item in items if item["model"] == "tracker.deployment"}
+    kept = {
+        tuple(
+            item["fields"][name]
+            if name != "deployment" and name != "source"
+            else item["fields"][name][0]
+            for name in ("deployment", "source", "locator", "quote")
+        )
+        for item in items
+        if item["model"] == "tracker.citation"
+    }
+    stale = [
+        citation.pk
+        for citation in Citation.objects.filter(deployment__slug__in=entries).select_related(
+            "deployment", "source"
+        )
+        if (citation.deployment.slug, citation.source.slug, citation.locator, citation.quote)
+        not in kept
+    ]
+    gone = untouched_by_editors(Citation, stale)
+    Citation.objects.filter(pk__in=gone).delete()
+    orphans = Source.objects.filter(
+        citations__isnull=True,
+        citations_attributed__isnull=True,
+        findings__isnull=True,
+        findings_attributed__isnull=True,
+        designations__isnull=True,
+        designations_attributed__isnull=True,
+        vendors_located__isnull=True,
+        vendorrelations__isnull=True,
+        vendorrelations_attributed__isnull=True,
+    ).values_list("pk", flat=True)
+    loaded = get_history_manager_for_model(Source).filter(
+        id__in=list(orphans), history_change_reason=REASON
+    )
+    unused = untouched_by_editors(Source, list(loaded.values_list("id", flat=True).distinct()))
+    Source.objects.filter(pk__in=unused).delete()
+    if gone or unused:
+        yield (
+            f"{path.name}: removed {len(gone)} citation(s) and {len(unused)} source(s) the new "
+            "version no longer holds (none an editor had changed)."
+        )
 
 
 def record_history(model):
