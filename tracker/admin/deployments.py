@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import workflow
 from ..models import Citation, Deployment, Technology, Vendor
+from .stale import VersionedDeploymentForm
 
 State = Deployment.State
 
@@ -143,8 +144,10 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     inlines = [CitationInline]
     actions = ["submit_for_review", "publish", "unpublish", "mark_verified"]
     change_form_template = "admin/tracker/deployment/change_form.html"
+    # Refuses a save made from a form opened before someone else's save (tracker.admin.stale).
+    form = VersionedDeploymentForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary"]}),
+        (None, {"fields": ["title", "slug", "summary", "loaded_version"]}),
         (
             "Where and who",
             {
