@@ -27,10 +27,8 @@ def latest_version(pk):
 
 
 def changes_since(pk, version):
-    """“title, summary (alice, 29 Nov 11:32 UTC); citations (bob, …)” since ``version``."""
-    records = list(
-        Deployment.history.filter(id=pk, history_id__gt=version).order_by("history_id")
-    )
+    """What changed since ``version``: [“title, summary (alice, 29 Nov 11:32 UTC)”, “citations”]."""
+    records = list(Deployment.history.filter(id=pk, history_id__gt=version).order_by("history_id"))
     names = {field.name: str(field.verbose_name) for field in Deployment._meta.fields}
     parts = []
     for record in records:
