@@ -1,0 +1,218 @@
+"""The site under gunicorn while its PostgreSQL hangs, stops and comes back, without a restart.
+
+The test starts a PostgreSQL cluster of its own (initdb and pg_ctl from
+/usr/lib/postgresql/*/bin, in a temporary directory, on a free port, as the postgres user
+when run as root), migrates it, loads the article, and serves the site with gunicorn as
+production does. Then, as a reader would see it:
+
+- a query stuck behind a lock ends at DB_STATEMENT_TIMEOUT with a 503 page and Retry-After,
+  not a worker killed after 30 s;
+- a stopped database gives the same 503 page, fast; /healthz still answers, /readyz says 503;
+- a correction posted during the outage comes back in the 503 page with the reader's text;
+- once the database is back, the same gunicorn serves pages again.
+"""
+
+import glob
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+STATEMENT_TIMEOUT = 2  # seconds, DB_STATEMENT_TIMEOUT for the served site
+
+pytestmark = pytest.mark.skipif(not BINARIES, reason="no PostgreSQL server binaries here")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster; as root, run as the postgres user (initdb refuses root)."""
+
+    def __init__(self):
+        self.bin = Path(BINARIES[-1]).parent
+        self.dir = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+        self.run("createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "tracker")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/tracker"
+
+    def run(self, tool, *args, **kwargs):
+        command = [str(self.bin / tool), *map(str, args)]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, check=True, capture_output=True, timeout=60, **kwargs)
+
+    def start(self):
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+        self.run("pg_ctl", "-D", self.data, "-o", options, "-l", self.dir / "log", "-w", "start")
+
+    def stop(self):
+        self.run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        subprocess.run(
+            [*(["runuser", "-u", "postgres", "--"] if self.as_postgres else [])]
+            + [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture(scope="module")
+def site(cluster):
+    """gunicorn serving the tracker on the cluster, as `make run` does."""
+    var = Path(tempfile.mkdtemp(prefix="tracker-var-"))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DB_"))},
+        "DATABASE_URL": cluster.url,
+        "DEBUG": "0",
+        "SECRET_KEY": "outage-test-" + "x" * 50,
+        "VAR_DIR": str(var),
+        "DB_CONNECT_TIMEOUT": "2",
+        "DB_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
+        "CONN_MAX_AGE": "60",
+        "STATIC_ROOT": str(var / "static"),
+    }
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["migrate", "--no-input"],
+        ["loaddata", "fixtures/article.json"],
+        ["collectstatic", "--no-input"],
+    ):
+        subprocess.run(
+            manage + command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+        )
+    port = free_port()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [gunicorn, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    shutil.rmtree(var, ignore_errors=True)
+
+
+class Browser:
+    """Keeps cookies like a browser, and times each request."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body)
+        if data is not None:
+            request.add_header("Referer", self.base + path)
+        started = time.monotonic()
+        try:
+            response = self.opener.open(request, timeout=40)
+        except urllib.error.HTTPError as error:
+            response = error
+        return (
+            response.status,
+            response.headers,
+            response.read().decode(),
+            (time.monotonic() - started),
+        )
+
+
+def assert_unavailable_page(status, headers, body):
+    assert status == 503
+    assert headers["Retry-After"] == "30"
+    assert "Temporarily unavailable" in body
+    assert "Traceback" not in body and "psycopg" not in body
+
+
+def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(cluster, site):
+    reader = Browser(site)
+    status, _, page, _ = reader.request("/deployments/belgrade-huawei-safe-city/")
+    assert status == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert reader.request("/readyz")[:3:2] == (200, "ready\n")
+
+    # A query stuck behind a lock: answered by the statement timeout, not by gunicorn's kill.
+    lock = subprocess.Popen(
+        [str(cluster.bin / "psql"), cluster.url, "-c",
+         "BEGIN; LOCK TABLE tracker_deployment IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30);"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        time.sleep(1)
+        status, headers, body, seconds = reader.request("/deployments/")
+        assert_unavailable_page(status, headers, body)
+        assert seconds < STATEMENT_TIMEOUT + 3
+    finally:
+        lock.kill()
+        lock.wait()
+
+    cluster.stop()
+    try:
+        status, headers, body, seconds = reader.request("/deployments/")
+        assert_unavailable_page(status, headers, body)
+        assert seconds < 5
+        assert reader.request("/healthz")[0] == 200
+        status, _, body, _ = reader.request("/readyz")
+        assert status == 503 and body.startswith("database unavailable")
+
+        typed = "The cameras were installed in 2019, not 2020 (city council minutes)."
+        status, headers, body, _ = reader.request(
+            "/deployments/belgrade-huawei-safe-city/corrections/",
+            {"csrfmiddlewaretoken": token, "message": typed, "email": "", "source_url": ""},
+        )
+        assert_unavailable_page(status, headers, body)
+        assert "Your correction has not been sent: it could not be saved." in body
+        assert typed in body
+        assert 'action="/deployments/belgrade-huawei-safe-city/corrections/"' in body
+    finally:
+        cluster.start()
+
+    status, _, body, _ = reader.request("/deployments/")
+    assert status == 200
+    assert "Belgrade" in body
+    assert reader.request("/readyz")[0] == 200
