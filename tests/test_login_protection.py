@@ -139,3 +139,18 @@ def _second_editor():
     user = User.objects.create_user("bob", password="pw", is_staff=True)
     user.groups.add(setup_roles()[EDITOR])
     return user
+
+
+def test_behind_a_proxy_the_lockout_counts_the_readers_address_not_the_proxys(settings, alice):
+    """With TRACKER_TRUSTED_PROXIES=1 (one nginx), a guesser cannot lock out the editor."""
+    settings.TRACKER_TRUSTED_PROXIES = 1
+    guesser = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        log_in(guesser, alice.username, f"guess {n}")
+    assert log_in(guesser, alice.username, PASSWORD).status_code == 429
+
+    editor = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert log_in(editor, alice.username, PASSWORD).status_code == 302
+    # A forged header in front of the proxy's entry changes nothing: the proxy's entry counts.
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.9")
+    assert log_in(forged, alice.username, PASSWORD).status_code == 429

@@ -265,6 +265,13 @@ TRACKER_STALE_AFTER_MONTHS = env_int("TRACKER_STALE_AFTER_MONTHS", 12)
 # How many deployments a list page shows.
 TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 25)
 
+# Readers' corrections accepted per client address per hour (tracker.corrections).
+TRACKER_CORRECTIONS_PER_HOUR = env_int("TRACKER_CORRECTIONS_PER_HOUR", 5)
+# How many proxies in front of the site append to X-Forwarded-For (1 behind one nginx). The
+# corrections' rate limit and the login lockout count the address the nearest one saw; with 0
+# they count REMOTE_ADDR, which behind a proxy is the proxy's, the same for every reader.
+TRACKER_TRUSTED_PROXIES = env_int("TRACKER_TRUSTED_PROXIES", 0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
