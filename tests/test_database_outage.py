@@ -213,3 +213,30 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
     assert status == 200
     assert "Belgrade" in body
     assert reader.request("/readyz")[0] == 200
+
+
+def test_make_backup_then_make_restore_brings_back_what_was_lost(cluster, site, tmp_path):
+    """docs/deploy.md's backup and restore, on the same cluster, as an operator runs them."""
+    env = {**os.environ, "DATABASE_URL": cluster.url}
+    backups = tmp_path / "backups"
+    make = ["make", "--no-print-directory", "-C", str(ROOT)]
+    subprocess.run([*make, "backup", f"BACKUP_DIR={backups}"], env=env, check=True, timeout=120)
+    [dump] = backups.glob("tracker-*.dump")
+
+    def psql(sql):
+        command = [str(cluster.bin / "psql"), cluster.url, "-tAc", sql]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+    page = "/deployments/belgrade-huawei-safe-city/"
+    summary = psql(
+        "select summary from tracker_deployment where slug = 'belgrade-huawei-safe-city'"
+    )
+    psql("update tracker_deployment set summary = 'LOST'")
+    assert "LOST" in Browser(site).request(page)[2]
+
+    subprocess.run([*make, "restore", f"BACKUP={dump}"], env=env, check=True, timeout=120)
+    assert psql("select count(*) from tracker_deployment where summary = 'LOST'") == "0"
+    status, _, body, _ = Browser(site).request(page)
+    assert status == 200
+    assert "LOST" not in body
+    assert summary[:60] in body
