@@ -11,6 +11,8 @@ sources. The number is kept on each entry (``pair_sources``) so lists can sort a
 from collections import defaultdict
 from contextlib import contextmanager
 
+from django.db.models import Prefetch
+
 from .models import Citation, Deployment, Source
 
 
@@ -77,10 +79,8 @@ def also_reported(deployment):
     """Other counted entries about the same supplier in the same country, with their citations."""
     vendor_ids = [v.pk for v in deployment.vendors.all()]
     if not vendor_ids:
-        return Deployment.objects.none()
-    from django.db.models import Prefetch
-
-    return (
+        return []
+    others = list(
         Deployment.objects.counted()
         .about_pair(vendor_ids, deployment.country_id)
         .exclude(pk=deployment.pk)
@@ -90,6 +90,13 @@ def also_reported(deployment):
         )
         .order_by("title")
     )
+    for other in others:
+        # Each source once, with where in it ("Carnegie … (2019), row 58 (Serbia)").
+        seen = {}
+        for citation in other.citations.all():
+            seen.setdefault(citation.source_id, (citation.source, citation.locator))
+        other.reported_by = list(seen.values())
+    return others
 
 
 @contextmanager

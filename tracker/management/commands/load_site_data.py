@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
-from tracker import corroboration
+from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Citation, SiteDataLoad, Source
 
 FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("article.json", "imported.json")]
@@ -65,7 +65,9 @@ class Command(BaseCommand):
                     "over the records it holds (editors' changes to them included).",
                 )
                 continue
-            with corroboration.deferred():
+            # Each entry's search document and corroboration count are rebuilt once at the end
+            # rather than at every row, relation and citation the file saves.
+            with deferred_search_refresh():
                 call_command("loaddata", str(path), verbosity=verbosity)
                 if done:
                     for line in remove_what_the_file_dropped(path):
