@@ -145,3 +145,26 @@ def test_same_supplier_same_country_entries_link_both_ways_and_count_sources(cli
     alone.refresh_from_db()
     assert alone.pair_sources == 1
     assert "Only one source" not in client.get(reverse("deployment-list"), {"sources_min": 2}).text
+
+
+def test_the_admin_refuses_a_vendor_no_citation_on_a_published_entry_states(admin_client):
+    from tests.test_admin_actions import change_form_data
+
+    huawei, zte = VendorFactory(name="Huawei"), VendorFactory(name="ZTE")
+    entry = published_deployment(vendors=[huawei])
+    url = reverse("admin:tracker_deployment_change", args=[entry.pk])
+    citation = entry.citations.get()
+
+    stale = change_form_data(entry, vendors=[huawei.pk, zte.pk])
+    stale["citations-0-vendors"] = [huawei.pk]
+    refused = admin_client.post(url, stale)
+    assert refused.status_code == 200
+    assert "No citation states the vendor(s) ZTE." in refused.content.decode()
+    assert list(entry.vendors.all()) == [huawei]
+
+    stated = change_form_data(entry, vendors=[huawei.pk, zte.pk])
+    stated["citations-0-vendors"] = [huawei.pk, zte.pk]
+    saved = admin_client.post(url, stated)
+    assert saved.status_code == 302
+    assert set(entry.vendors.all()) == {huawei, zte}
+    assert set(citation.vendors.all()) == {huawei, zte}
