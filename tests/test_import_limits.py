@@ -51,3 +51,21 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, comma
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"CommandError: {path}: 100 MiB is more than the 100 MiB")
+
+
+def test_a_csv_citations_cell_nested_too_deeply_is_a_refused_row_not_a_traceback(tmp_path):
+    from tracker.exports import COLUMN_NAMES
+
+    path = tmp_path / "deep.csv"
+    cells = dict.fromkeys(COLUMN_NAMES, "")
+    cells.update(slug="deep", title="Deep", country_code="FR", summary="S")
+    cells["citations"] = "[" * 60_000 + "]" * 60_000
+    path.write_text(
+        ",".join(COLUMN_NAMES) + "\n" + ",".join(cells[name] for name in COLUMN_NAMES) + "\n"
+    )
+    assert manage("migrate", "--no-input", tmp_path=tmp_path).returncode == 0
+    result = manage("import_csv", str(path), "--dry-run", tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    output = result.stdout + result.stderr
+    assert "citations is nested too deeply to be a JSON array of citations" in output

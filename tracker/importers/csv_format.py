@@ -235,6 +235,9 @@ def parse_citations(cell, problems):
     except json.JSONDecodeError as exc:
         problems.append(f"citations is not a JSON array ({exc.msg})")
         return []
+    except RecursionError:
+        problems.append("citations is nested too deeply to be a JSON array of citations")
+        return []
     if not isinstance(items, list):
         problems.append("citations is not a JSON array")
         return []
