@@ -196,3 +196,17 @@ def test_serving_with_debug_off_refuses_to_start_without_a_secret_key(tmp_path):
 def test_serving_starts_with_a_key_or_in_debug(tmp_path):
     assert python(tmp_path, "-c", "import tracker.wsgi", SECRET_KEY="s" * 50).returncode == 0
     assert python(tmp_path, "-c", "import tracker.wsgi", DEBUG="1").returncode == 0
+
+
+def test_with_https_redirects_on_probes_still_answer_over_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/deployments/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+def test_behind_the_proxy_a_forwarded_https_request_is_secure(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client.get("/about/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    assert client.get("/about/", HTTP_X_FORWARDED_PROTO="http").status_code == 301
