@@ -159,6 +159,19 @@ class Browser:
         )
 
 
+def wait_for_lock(cluster):
+    held = (
+        "select count(*) from pg_locks where relation = 'tracker_deployment'::regclass "
+        "and mode = 'AccessExclusiveLock' and granted"
+    )
+    for _ in range(100):
+        command = [str(cluster.bin / "psql"), cluster.url, "-tAc", held]
+        if subprocess.run(command, capture_output=True, text=True).stdout.strip() == "1":
+            return
+        time.sleep(0.1)
+    raise AssertionError("the lock was never taken")
+
+
 def assert_unavailable_page(status, headers, body):
     assert status == 503
     assert headers["Retry-After"] == "30"
@@ -180,7 +193,7 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        time.sleep(1)
+        wait_for_lock(cluster)
         status, headers, body, seconds = reader.request("/deployments/")
         assert_unavailable_page(status, headers, body)
         assert seconds < STATEMENT_TIMEOUT + 3
