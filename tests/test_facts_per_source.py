@@ -103,7 +103,8 @@ def test_a_licence_year_never_reads_since():
     in_use = DeploymentFactory(start_year=2019, year_kind=Deployment.YearKind.IN_USE_SINCE)
     assert licence.years_display == "licence 2016"
     assert ordered.years_display == "ordered 2012"
-    assert in_use.years_display == "since 2019"
+    assert in_use.years_display == "in use since 2019"
+    assert DeploymentFactory(start_year=2018).years_display == "2018"  # kind not given
 
 
 def test_not_completed_entries_are_marked_and_left_out_of_counts(client):

@@ -320,11 +320,11 @@ class Deployment(models.Model):
         if self.start_year and self.end_year:
             return f"{self.start_year}–{self.end_year}"
         if self.start_year:
-            kind = self.YearKind
-            if self.year_kind in (kind.IN_USE_SINCE, ""):
-                # An entry written before years had a kind says "since" as it always did.
-                return f"since {self.start_year}"
-            return f"{self.get_year_kind_display()} {self.start_year}"
+            # "in use since 2019", "licence 2016", "ordered 2012"; a year whose kind no source
+            # gives is shown bare, never as "since".
+            if self.year_kind:
+                return f"{self.get_year_kind_display()} {self.start_year}"
+            return str(self.start_year)
         if self.end_year:
             return f"until {self.end_year}"
         return ""
