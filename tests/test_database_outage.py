@@ -6,7 +6,7 @@ when run as root), migrates it, loads the article, and serves the site with guni
 production does. Then, as a reader would see it:
 
 - a query stuck behind a lock ends at DB_STATEMENT_TIMEOUT with a 503 page and Retry-After,
-  not a worker killed after 30 s;
+  not a worker killed after 30 s; a frozen server (SIGSTOP) at DB_REQUEST_TIMEOUT, the same;
 - a stopped database gives the same 503 page, fast; /healthz still answers, /readyz says 503;
 - a correction posted during the outage comes back in the 503 page with the reader's text;
 - once the database is back, the same gunicorn serves pages again.
@@ -34,6 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
 STATEMENT_TIMEOUT = 2  # seconds, DB_STATEMENT_TIMEOUT for the served site
+REQUEST_TIMEOUT = 4  # seconds, DB_REQUEST_TIMEOUT (tracker.ops.watchdog)
 
 pytestmark = pytest.mark.skipif(not BINARIES, reason="no PostgreSQL server binaries here")
 
@@ -70,6 +71,20 @@ class Cluster:
         options = f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
         self.run("pg_ctl", "-D", self.data, "-o", options, "-l", self.dir / "log", "-w", "start")
 
+    def processes(self):
+        postmaster = (self.data / "postmaster.pid").read_text().split()[0]
+        children = subprocess.run(["pgrep", "-P", postmaster], capture_output=True, text=True)
+        return [int(postmaster), *map(int, children.stdout.split())]
+
+    def freeze(self):
+        """Every server process stopped in its tracks: connections stay open, nothing answers."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self):
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
+
     def stop(self):
         self.run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
 
@@ -98,6 +113,7 @@ def site(cluster):
         "VAR_DIR": str(var),
         "DB_CONNECT_TIMEOUT": "2",
         "DB_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
+        "DB_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT),
         "CONN_MAX_AGE": "60",
         "STATIC_ROOT": str(var / "static"),
     }
@@ -117,7 +133,7 @@ def site(cluster):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=(var / "gunicorn.log").open("w"),  # a pipe nobody reads could fill and block it
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -172,6 +188,14 @@ def wait_for_lock(cluster):
     raise AssertionError("the lock was never taken")
 
 
+def release_lock(cluster):
+    terminate = (
+        "select pg_terminate_backend(pid) from pg_locks "
+        "where relation = 'tracker_deployment'::regclass and mode = 'AccessExclusiveLock'"
+    )
+    subprocess.run([str(cluster.bin / "psql"), cluster.url, "-tAc", terminate], check=True)
+
+
 def assert_unavailable_page(status, headers, body):
     assert status == 503
     assert headers["Retry-After"] == "30"
@@ -200,6 +224,18 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
     finally:
         lock.kill()
         lock.wait()
+        release_lock(cluster)  # the server would otherwise finish pg_sleep(30) holding it
+
+    # A frozen server: the worker's open connection gets no answer, and no timeout of
+    # PostgreSQL's can fire. The request's deadline cuts it: a 503, not gunicorn's kill at 30 s.
+    cluster.freeze()
+    try:
+        status, headers, body, seconds = reader.request("/deployments/")
+        assert_unavailable_page(status, headers, body)
+        assert seconds < REQUEST_TIMEOUT + 3
+    finally:
+        cluster.thaw()
+    assert reader.request("/deployments/")[0] == 200
 
     cluster.stop()
     try:

@@ -152,6 +152,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything that queries: a frozen database cannot hold a request past its deadline.
+    "tracker.ops.watchdog.DatabaseWatchdogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,6 +192,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database(conn_max_age=env_int("CONN_MAX_AGE", 60))}
+# Past this many seconds a request's PostgreSQL connections are cut (tracker.ops.watchdog), so
+# a frozen server gives a 503 before gunicorn's 30 s timeout kills the worker; 0 turns it off.
+DB_REQUEST_TIMEOUT = env_int("DB_REQUEST_TIMEOUT", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
