@@ -54,7 +54,7 @@ def test_20_wrong_passwords_lock_the_account_with_a_message(client, alice, caplo
     response = log_in(client, alice.username, "guess 21")
     text = response.content.decode()
     assert "Too many failed logins for this account from your address" in text
-    assert "refused for 15 minutes" in text
+    assert "refused for the next 15 minutes, even with the right password" in text
     assert response["Retry-After"] == str(15 * 60)
     # Logged, and kept where publishers can read it.
     assert "AXES: Locking out" in caplog.text
@@ -73,6 +73,19 @@ def test_the_right_password_is_refused_until_the_cool_off_has_passed(client, ali
     response = log_in(client, alice.username, PASSWORD)
     assert response.status_code == 302
     assert logged_in(client)
+
+
+def test_each_attempt_while_locked_out_starts_the_wait_again(client, alice):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, alice.username, f"guess {n}")
+    ten_minutes = timedelta(minutes=10)
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - ten_minutes)
+    assert log_in(client, alice.username, "one more guess").status_code == 429
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - ten_minutes)
+    # 20 minutes after the lockout, but 10 after the last attempt: still refused.
+    assert log_in(client, alice.username, PASSWORD).status_code == 429
+    let_cool_off_pass()
+    assert log_in(client, alice.username, PASSWORD).status_code == 302
 
 
 def test_a_few_typos_then_the_right_password_work_and_start_the_count_again(client, alice):
