@@ -22,8 +22,7 @@ import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -77,7 +76,10 @@ OPERATORS = [
     "the prison service", "a state-owned telecom operator", "the ministry of public security",
     "la police municipale", "le ministère de l'Intérieur", "the airport authority", "",
 ]  # fmt: skip
-SYLLABLES = "ka lo mi ra ven tor sel an dri vex nor ta li qua zen bel hol cor fin sar".split()
+SYLLABLES = [
+    "ka", "lo", "mi", "ra", "ven", "tor", "sel", "an", "dri", "vex",
+    "nor", "ta", "li", "qua", "zen", "bel", "hol", "cor", "fin", "sar",
+]  # fmt: skip
 SUFFIXES = ["Systems", "Technologies", "Vision", "Security", "Labs", "Group", "Networks", "AI"]
 PUBLISHERS = ["The Daily Ledger", "Le Courrier", "Open Watch", "Global Rights Monitor",
               "Tech Review", "Policy Institute", "Le Quotidien", "Export Observatory"]  # fmt: skip
@@ -207,15 +209,8 @@ def build_world(n, rng, now):
     for i in range(n_sources):
         french = rng.random() < 0.3
         words = " ".join(_name(rng, 2) for _ in range(3))
-        title = _unique(
-            rng,
-            titles,
-            lambda: (
-                f"Surveillance : {words} {rng.randint(1, 999)}"
-                if french
-                else f"{words} and the camera trade {rng.randint(1, 999)}"
-            ),  # fmt: skip
-        )
+        template = "Surveillance : {} {}" if french else "{} and the camera trade {}"
+        title = _unique(rng, titles, lambda: template.format(words, rng.randint(1, 999)))  # noqa: B023
         sources.append(
             Source(
                 title=title,
@@ -259,7 +254,8 @@ def build_world(n, rng, now):
     vendors = list(Vendor.objects.filter(slug__startswith=PREFIX).order_by("pk"))
     aliases = []
     for vendor in vendors[: max(3, n_vendors // 10)]:  # the large vendors go by other names too
-        alias = _unique(rng, names, lambda: f"{vendor.name.split()[0]} {_name(rng, 2)}")
+        first_word = vendor.name.split()[0]
+        alias = _unique(rng, names, lambda: f"{first_word} {_name(rng, 2)}")  # noqa: B023
         aliases.append(VendorAlias(vendor=vendor, name=alias, name_key=name_key(alias)))
     VendorAlias.objects.bulk_create(aliases, batch_size=500)
     alias_names = defaultdict(list)
@@ -424,7 +420,7 @@ def generate(n, seed, log=lambda message: None):
             "This database already holds synthetic entries: pass --replace to rebuild them."
         )
     rng = random.Random(seed)
-    now = datetime(2026, 11, 1, tzinfo=dt_timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         if postgresql:
