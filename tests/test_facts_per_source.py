@@ -169,3 +169,42 @@ def test_the_admin_refuses_a_vendor_no_citation_on_a_published_entry_states(admi
     assert saved.status_code == 302
     assert set(entry.vendors.all()) == {huawei, zte}
     assert set(citation.vendors.all()) == {huawei, zte}
+
+
+def pair_of_two_sources():
+    huawei = VendorFactory(name="Huawei")
+    first = published_deployment(title="First report", vendors=[huawei])
+    second = published_deployment(title="Second report", vendors=[huawei])
+    for entry in (first, second):
+        entry.refresh_from_db()
+        assert entry.pair_sources == 2
+    return huawei, first, second
+
+
+def test_retracting_one_report_lowers_the_count_on_the_other():
+    _, first, second = pair_of_two_sources()
+    workflow.retract(first, "The source withdrew it.")
+    second.refresh_from_db()
+    assert second.pair_sources == 1
+
+
+def test_removing_the_vendor_from_one_report_lowers_the_count_on_the_other():
+    huawei, first, second = pair_of_two_sources()
+    first.vendors.remove(huawei)
+    second.refresh_from_db()
+    assert second.pair_sources == 1
+
+
+def test_deleting_one_report_lowers_the_count_on_the_other():
+    _, first, second = pair_of_two_sources()
+    first.delete()
+    second.refresh_from_db()
+    assert second.pair_sources == 1
+
+
+def test_a_report_in_another_country_does_not_count_for_this_one():
+    huawei = VendorFactory(name="Huawei")
+    here = published_deployment(vendors=[huawei])
+    published_deployment(vendors=[huawei], country=country("FR"))
+    here.refresh_from_db()
+    assert here.pair_sources == 1

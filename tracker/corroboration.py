@@ -23,11 +23,32 @@ def _entry_sources(citations, vendor_id=None):
     return primary or {c["source"] for c in chosen}
 
 
-def refresh(country_ids=None):
-    """Recompute ``pair_sources`` for the entries in these countries (all when None)."""
+def _scope(entry_ids):
+    """The entries whose pairs decide these entries' counts: every entry in the same country
+    naming one of their vendors, the entries themselves included."""
+    links = Deployment.vendors.through.objects
+    vendor_ids = set(links.filter(deployment_id__in=entry_ids).values_list("vendor_id", flat=True))
+    countries = set(
+        Deployment.objects.filter(pk__in=entry_ids).values_list("country_id", flat=True)
+    )
+    related = links.filter(
+        vendor_id__in=vendor_ids, deployment__country_id__in=countries
+    ).values_list("deployment_id", flat=True)
+    return set(entry_ids) | set(related)
+
+
+def refresh(country_ids=None, deployment_ids=None):
+    """Recompute ``pair_sources``: for every entry (no argument), for the entries in these
+    countries, or for the entries sharing a supplier–country pair with these entries.
+
+    The last is what a save needs: publishing one entry in a country of 100,000 touches the
+    few entries about the same suppliers there, not the whole country.
+    """
     entries = Deployment.objects.all()
     if country_ids is not None:
         entries = entries.filter(country_id__in=set(country_ids))
+    if deployment_ids is not None:
+        entries = entries.filter(pk__in=_scope(set(deployment_ids)))
     current = dict(entries.values_list("pk", "pair_sources"))
     if not current:
         return
@@ -101,23 +122,30 @@ def also_reported(deployment):
 
 @contextmanager
 def deferred():
-    """Collect the countries to refresh inside the block and refresh them once at its end (an
+    """Collect the entries to refresh inside the block and refresh them once at its end (an
     import or a fixture load saves each entry several times; one pass is enough)."""
     global refresh
-    original, countries = refresh, set()
+    original, countries, entries = refresh, set(), set()
+    everything = False
 
-    def collect(country_ids=None):
-        if country_ids is None:
-            countries.add(None)
-        else:
+    def collect(country_ids=None, deployment_ids=None):
+        nonlocal everything
+        if country_ids is None and deployment_ids is None:
+            everything = True
+        if country_ids is not None:
             countries.update(country_ids)
+        if deployment_ids is not None:
+            entries.update(deployment_ids)
 
     refresh = collect
     try:
         yield
     finally:
         refresh = original
-    if None in countries:
+    if everything:
         refresh()
-    elif countries:
+        return
+    if countries:
         refresh(countries)
+    if entries:
+        refresh(deployment_ids=entries)

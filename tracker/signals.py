@@ -1,8 +1,12 @@
-"""Keep each deployment's search document in step with everything it is made of.
+"""Keep what is derived from a deployment in step with everything it is made of.
 
-A deployment's searchable text includes its vendors' names and aliases, its technologies, its
-citations and their sources, so a change to any of those refreshes the deployments concerned.
-Fixture loading (raw saves) is included: loaddata must leave a searchable database.
+- Corroboration (``pair_sources``): a save of an entry, of its vendors or of its citations
+  refreshes the entries sharing a supplier–country pair with it.
+- Search: a deployment's searchable text includes its vendors' names and aliases, its
+  technologies, its citations and their sources, so a change to any of those refreshes the
+  deployments concerned.
+
+Fixture loading (raw saves) is included: loaddata must leave a consistent database.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -16,25 +20,59 @@ from .models import Citation, Deployment, Source, Technology, Vendor, VendorAlia
 
 @receiver(post_save, sender=Deployment)
 def deployment_saved_for_pairs(sender, instance, **kwargs):
-    corroboration.refresh([instance.country_id])
+    corroboration.refresh(deployment_ids=[instance.pk])
+
+
+@receiver(pre_delete, sender=Deployment)
+def deployment_about_to_go_for_pairs(sender, instance, **kwargs):
+    instance._pair_partners = partners(instance, instance.vendors.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Deployment)
+def deployment_deleted_for_pairs(sender, instance, **kwargs):
+    if pair_partners := getattr(instance, "_pair_partners", None):
+        corroboration.refresh(deployment_ids=pair_partners)
 
 
 @receiver(m2m_changed, sender=Deployment.vendors.through)
+def entry_vendors_changed_for_pairs(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:
+        return
+    if action in ("pre_remove", "pre_clear"):
+        # The entries that shared a pair through the vendor being removed no longer share one
+        # with this entry afterwards, so they are found now, while the link still exists, and
+        # refreshed once it is gone.
+        removed = (
+            pk_set if action == "pre_remove" else instance.vendors.values_list("pk", flat=True)
+        )
+        instance._pair_partners = partners(instance, removed or [])
+    elif action.startswith("post_"):
+        former, instance._pair_partners = getattr(instance, "_pair_partners", []), []
+        corroboration.refresh(deployment_ids=[instance.pk, *former])
+
+
+def partners(entry, vendor_ids):
+    """The other entries naming these vendors in the entry's country."""
+    return list(
+        Deployment.vendors.through.objects.filter(
+            vendor_id__in=list(vendor_ids), deployment__country_id=entry.country_id
+        )
+        .exclude(deployment_id=entry.pk)
+        .values_list("deployment_id", flat=True)
+    )
+
+
 @receiver(m2m_changed, sender=Citation.vendors.through)
-def pair_links_changed(sender, instance, action, reverse, **kwargs):
+def citation_vendors_changed_for_pairs(sender, instance, action, reverse, **kwargs):
     if action.startswith("post_") and not reverse:
-        country_id = getattr(instance, "country_id", None)
-        if country_id is None:  # a citation
-            country_id = instance.deployment.country_id
-        corroboration.refresh([country_id])
+        corroboration.refresh(deployment_ids=[instance.deployment_id])
 
 
 @receiver(post_save, sender=Citation)
 @receiver(post_delete, sender=Citation)
 def citation_changed_for_pairs(sender, instance, **kwargs):
-    deployment = Deployment.objects.filter(pk=instance.deployment_id).only("country_id").first()
-    if deployment is not None:
-        corroboration.refresh([deployment.country_id])
+    if Deployment.objects.filter(pk=instance.deployment_id).exists():
+        corroboration.refresh(deployment_ids=[instance.deployment_id])
 
 
 # --- Search ------------------------------------------------------------------------------------
