@@ -18,8 +18,11 @@ databases get bulk_create in batches. Neither fires signals.
 """
 
 import bisect
+import functools
 import itertools
 import random
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +45,7 @@ from .models import (
     VendorRelation,
 )
 from .models.vendors import name_key
-from .search import CONFIGS, fold
+from .search import CONFIGS
 
 PREFIX = "synthetic-"
 MARKER_SOURCE = "synthetic-dataset"
@@ -369,9 +372,26 @@ def make_entry(pk, world, rng, now, citation_ids):
     context += tech_names
     evidence = [summary, scale, *(c["quote"] for c, _, _ in entry.citations)]
     evidence += [world.source_info[c["source_id"]][0] for c, _, _ in entry.citations]
-    entry.parts = tuple(fold(" ".join(filter(None, part))) for part in ([title], context, evidence))
+    entry.parts = tuple(
+        " ".join(filter(None, map(_fold, part))) for part in ([title], context, evidence)
+    )
     row["search_document"] = " ".join(filter(None, entry.parts))
     return entry
+
+
+@functools.cache
+def _combining():
+    marks = (chr(c) for c in range(0x110000) if unicodedata.combining(chr(c)))
+    return re.compile("[" + "".join(map(re.escape, marks)) + "]")
+
+
+def _fold(text):
+    """tracker.search.fold, with the same result, faster: a regular expression strips the
+    combining marks instead of a Python loop over every character; plain ASCII skips that.
+    Folding each piece and joining gives what folding the joined text gives."""
+    if not text.isascii():
+        text = _combining().sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.casefold().split())
 
 
 class Pairs:
@@ -446,7 +466,9 @@ def generate(n, seed, log=lambda message: None):
             for table, count in writer.write(entries).items():
                 totals[table] += count
             log(f"{start + len(entries) - first:,} entries generated")
+        log("written; computing search vectors and corroboration counts")
         writer.finish(pairs.counts())
+        log("deployments inserted")
     if postgresql:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
