@@ -104,7 +104,7 @@ def postgres_timeouts(options):
     failure into a 503 page. DB_STATEMENT_TIMEOUT=0 lifts the query limit (for a long
     migration, say).
     """
-    connect = env_int("DB_CONNECT_TIMEOUT", 5)
+    connect = env_int("DB_CONNECT_TIMEOUT", 3)
     statement = env_int("DB_STATEMENT_TIMEOUT", 5)
     options = dict(options)
     options.setdefault("connect_timeout", connect)
@@ -194,7 +194,7 @@ TEMPLATES = [
 DATABASES = {"default": database(conn_max_age=env_int("CONN_MAX_AGE", 60))}
 # Past this many seconds a request's PostgreSQL connections are cut (tracker.ops.watchdog), so
 # a frozen server gives a 503 before gunicorn's 30 s timeout kills the worker; 0 turns it off.
-DB_REQUEST_TIMEOUT = env_int("DB_REQUEST_TIMEOUT", 10)
+DB_REQUEST_TIMEOUT = env_int("DB_REQUEST_TIMEOUT", 6)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
