@@ -572,6 +572,8 @@ class CopyWriter:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
+        # Dropped now rather than at commit, so a second run in one transaction (tests) works.
+        self.raw.execute(f"DROP TABLE {self.STAGE}, synthetic_pairs")
         self.cursor.close()
 
 

@@ -44,7 +44,8 @@ class Command(BaseCommand):
         except synthetic.RealDataError as exc:
             raise CommandError(str(exc)) from None
         elapsed = time.monotonic() - started
-        self.stdout.write(
-            f"{totals['deployments']:,} synthetic published deployments, "
-            f"{totals['citation']:,} citations (seed {seed}) in {elapsed:.1f} s."
-        )
+        if verbosity:
+            self.stdout.write(
+                f"{totals['deployments']:,} synthetic published deployments, "
+                f"{totals['citation']:,} citations (seed {seed}) in {elapsed:.1f} s."
+            )
