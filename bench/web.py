@@ -248,6 +248,8 @@ def wrk(url, args):
 
     def latency(pct):
         match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if match is None:  # no request completed
+            return float("nan")
         value, unit = float(match.group(1)), match.group(2)
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
