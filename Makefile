@@ -114,3 +114,16 @@ restore:
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make restore: set DATABASE_URL=postgres://..."; exit 1;; esac
 	@test -n "$(BACKUP)" || { echo "make restore BACKUP=var/backups/tracker-....dump"; exit 1; }
 	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$$DATABASE_URL" "$(BACKUP)"
+
+# Public pages under load at 10,000 and 100,000 synthetic entries (bench/web.py, results in
+# docs/performance.md): builds PostgreSQL databases bench_web_<N> with generate_synthetic, serves
+# each with gunicorn as `make run` does and drives it with wrk. Needs wrk (apt-get install wrk)
+# and a PostgreSQL server where BENCH_PG may create databases. Add 1M (several minutes to build):
+# make bench-web BENCH_WEB_ARGS=--million. Datasette beside it: BENCH_WEB_ARGS=--datasette.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_WEB_ARGS ?=
+
+.PHONY: bench-web
+bench-web: install
+	@command -v wrk >/dev/null || { echo "make bench-web needs wrk: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/web.py --pg $(BENCH_PG) $(BENCH_WEB_ARGS)
