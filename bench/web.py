@@ -383,6 +383,14 @@ def report(n, rows, queries, comparison, args):
               f"{w['errors']:>6}{note}")  # fmt: skip
     for label, path, *_ in rows:
         print(f"  {label:<26} {path}")
+    print("\nMarkdown:\n")
+    print("| page | req/s | p50 ms | p99 ms | KiB | queries | SQL ms | Django ms | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, _, status, size, w in rows:
+        q = queries[label]
+        print(f"| {label} | {w['rps']:.1f} | {w['p50']:.0f} | {w['p99']:.0f} | {size / 1024:.0f} "
+              f"| {q['queries']} | {q['sql_seconds'] * 1000:.0f} | {q['seconds'] * 1000:.0f} "
+              f"| {w['errors'] or ''}{'' if status == 200 else f' (HTTP {status})'} |")  # fmt: skip
     if comparison:
         kib, late = comparison["bytes"] / 1024, comparison["facets_timed_out"] or "none"
         print(f"\nalternating rounds ({args.rounds}); Datasette page {kib:.0f} KiB, "
