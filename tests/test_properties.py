@@ -36,11 +36,16 @@ from tracker.search import fold
 
 pytestmark = pytest.mark.django_db
 State = Deployment.State
-# Data made by a fixture is only read by the examples (or rolled back after each).
+# Data made by a fixture is only read by the examples (or rolled back after each), and test
+# classes keep no state on ``self`` (mutmut runs each test twice in one process: two executors).
 FEW = settings(
     max_examples=25,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.differing_executors,
+    ],
 )
 
 

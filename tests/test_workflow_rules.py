@@ -7,7 +7,15 @@ readers still see.
 
 import pytest
 
-from tests.factories import DeploymentFactory, account, published_deployment, retracted_deployment
+from tests.factories import (
+    CitationFactory,
+    DeploymentFactory,
+    TechnologyFactory,
+    VendorFactory,
+    account,
+    published_deployment,
+    retracted_deployment,
+)
 from tracker import workflow
 from tracker.models import Deployment
 
@@ -119,3 +127,28 @@ class TestPublishing:
             None,
         )
         assert "Doubtful." not in client.get(entry.get_absolute_url()).content.decode()
+
+    def test_an_entry_citing_nothing_is_refused_with_what_to_add(self, client):
+        entry = DeploymentFactory(state=State.DRAFT, cited=False, title="Bare entry")
+        with pytest.raises(workflow.WorkflowError) as refused:
+            workflow.publish(entry, account("publisher"))
+        assert str(refused.value) == (
+            "“Bare entry” cannot be published yet. "
+            "Add at least one citation to a source with a URL before publishing."
+        )
+        assert client.get(entry.get_absolute_url()).status_code == 404
+
+    def test_every_fact_no_citation_states_is_named_in_the_refusal(self):
+        entry = DeploymentFactory(state=State.DRAFT, cited=False, title="Half-sourced entry")
+        CitationFactory(deployment=entry)
+        entry.vendors.set([VendorFactory(name="Acme Vision")])
+        entry.technologies.set([TechnologyFactory(name="Gait recognition")])
+        problems = entry.publish_problems()
+        assert len(problems) == 2
+        with pytest.raises(workflow.WorkflowError) as refused:
+            workflow.publish(entry, account("publisher"))
+        message = str(refused.value)
+        assert message == "“Half-sourced entry” cannot be published yet. " + " ".join(problems)
+        assert "Acme Vision" in message
+        assert "Gait recognition" in message
+        assert state_of(entry) == State.DRAFT

@@ -1,0 +1,152 @@
+"""What changed, as readers see it: on an entry's page, and across the site on /changes/.
+
+Only changes since publication are shown. History dates are set by hand (a day before
+publication for the drafting, then a month apart), so that order, dates and the publication
+boundary are all visible.
+"""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.factories import (
+    CitationFactory,
+    DeploymentFactory,
+    published_deployment,
+    published_on,
+)
+from tracker import history
+from tracker.models import Citation, Deployment
+
+pytestmark = pytest.mark.django_db
+PUBLISHED = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
+
+
+def entry_history(client, entry):
+    """[(ISO date, what)] listed under "History of this entry", in page order."""
+    body = client.get(entry.get_absolute_url()).content.decode()
+    section = body.split("History of this entry", 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><time datetime="([^"]*)">[^<]*</time>: ([^<]*)</li>', section)
+
+
+def date_history(entry):
+    """Drafting a day before publication; each later record one month after the previous."""
+    records = list(entry.changes.order_by("history_id"))
+    first_published = next(
+        i for i, record in enumerate(records) if record.state == Deployment.State.PUBLISHED
+    )
+    for index, record in enumerate(records):
+        offset = index - first_published
+        when = (
+            PUBLISHED - timedelta(days=1) if offset < 0 else PUBLISHED + timedelta(days=31 * offset)
+        )
+        entry.changes.filter(history_id=record.history_id).update(history_date=when)
+    published_on(entry, PUBLISHED)
+
+
+def date_citation_history(entry, when):
+    Citation.history.filter(deployment_id=entry.pk, history_date__gt=PUBLISHED).update(
+        history_date=when
+    )
+
+
+@pytest.fixture
+def corrected(db):
+    """An entry published on 10 January 2025, its summary corrected a month later, and a
+    citation added on 1 March 2025; meanwhile another entry got a citation of its own."""
+    entry = published_deployment(title="Corrected entry")
+    Citation.history.filter(deployment_id=entry.pk).update(
+        history_date=PUBLISHED - timedelta(days=1)
+    )
+    entry.summary = "A corrected summary."
+    entry.save()
+    date_history(entry)
+    CitationFactory(deployment=entry, quote="Added after publication.")
+    date_citation_history(entry, datetime(2025, 3, 1, 12, 0, tzinfo=UTC))
+    other = published_deployment(title="Another entry")
+    CitationFactory(deployment=other, quote="Someone else's source.")
+    return entry
+
+
+def test_changes_since_publication_are_listed_newest_first_with_their_dates(client, corrected):
+    assert entry_history(client, corrected) == [
+        ("2025-03-01T12:00:00+00:00", "citation added"),
+        ("2025-02-10T09:00:00+00:00", "changed: summary"),
+    ]
+
+
+def test_the_page_shows_each_change_date_as_readers_read_dates(client, corrected):
+    body = client.get(corrected.get_absolute_url()).content.decode()
+    assert "1 March 2025, 12:00</time>: citation added" in body
+    assert "First published 10 January 2025" in body
+
+
+def test_a_removed_citation_is_listed_as_removed(client, corrected):
+    corrected.citations.get(quote="Added after publication.").delete()
+    assert entry_history(client, corrected)[0][1] == "citation removed"
+
+
+def test_drafting_before_publication_is_not_shown_as_a_change(client):
+    entry = published_deployment(title="Fresh entry")
+    Citation.history.filter(deployment_id=entry.pk).update(
+        history_date=PUBLISHED - timedelta(days=1)
+    )
+    date_history(entry)
+    body = client.get(entry.get_absolute_url()).content.decode()
+    assert entry_history(client, entry) == []
+    assert "No change since publication." in body
+
+
+# --- /changes/ ---------------------------------------------------------------------------------
+
+
+def site_changes(client):
+    """[(ISO date, entry title, what)] in the /changes/ table, in page order."""
+    body = client.get("/changes/").content.decode()
+    rows = re.findall(
+        r'<time datetime="([^"]*)">.*?</time></td><th scope="row"><a [^>]*>([^<]*)</a>'
+        r".*?</th><td>([^<]*)</td>",
+        body,
+        flags=re.S,
+    )
+    return rows
+
+
+def edit(entry, when, **fields):
+    """Save ``fields`` on ``entry`` and date the history record it makes."""
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.save()
+    record = entry.changes.order_by("-history_id").first()
+    entry.changes.filter(history_id=record.history_id).update(history_date=when)
+
+
+def test_changes_across_entries_are_listed_newest_first_with_dates_and_fields(client):
+    first = published_deployment(title="First entry")
+    second = published_deployment(title="Second entry")
+    for entry in (first, second):
+        date_history(entry)
+    edit(first, datetime(2025, 4, 1, tzinfo=UTC), summary="New summary.")
+    edit(second, datetime(2025, 5, 1, tzinfo=UTC), scale="Thousands of cameras")
+    edit(first, datetime(2025, 6, 1, tzinfo=UTC), locality="Novi Sad")
+    assert site_changes(client) == [
+        ("2025-06-01T00:00:00+00:00", "First entry", "changed: locality"),
+        ("2025-05-01T00:00:00+00:00", "Second entry", "changed: scale"),
+        ("2025-04-01T00:00:00+00:00", "First entry", "changed: summary"),
+    ]
+
+
+def test_recent_changes_find_each_entry_behind_the_latest_history_rows():
+    """The latest history rows are looked up by entry, not by row number: here history rows
+    are numbered well past the entries' own ids (a draft edited ten times first)."""
+    scratch = DeploymentFactory(state=Deployment.State.DRAFT, title="Scratch draft")
+    for n in range(10):
+        edit(scratch, datetime(2024, 1, 1 + n, tzinfo=UTC), summary=f"Draft {n}.")
+    entry = published_deployment(title="Published entry")
+    date_history(entry)
+    edit(entry, datetime(2025, 3, 1, tzinfo=UTC), summary="Corrected.")
+    changes = history.recent_changes(limit=2)
+    assert [(c.deployment.title, c.what) for c in changes] == [
+        ("Published entry", "changed: summary")
+    ]
