@@ -208,3 +208,13 @@ def test_a_report_in_another_country_does_not_count_for_this_one():
     published_deployment(vendors=[huawei], country=country("FR"))
     here.refresh_from_db()
     assert here.pair_sources == 1
+
+
+def test_methods_counts_not_completed_records_apart(client):
+    sii = SourceFactory(slug="privacy-international-sii", title="Privacy International, SII")
+    for status in (Deployment.Status.REPORTED, Deployment.Status.NOT_COMPLETED):
+        entry = DeploymentFactory(state=Deployment.State.DRAFT, cited=False, status=status)
+        CitationFactory(deployment=entry, source=sii, quote="", locator="Record_2015")
+        workflow.publish(entry)
+    page = unescape(client.get(reverse("methods")).text)
+    assert "2 published entries cite it, 1 of them marked not completed" in page

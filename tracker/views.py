@@ -399,17 +399,18 @@ DATA_SOURCES = (ARTICLE_SOURCE, SII_SOURCE, AIGS_SOURCE)
 def data_sources():
     """The article's and the datasets' Source rows present in the database, by slug (one query).
 
-    Each carries ``entry_count``: the counted entries citing it (published, less those a source
-    says never completed). A missing source is absent from the dict, so pages still render on an
-    empty database.
+    Each carries ``entry_count``, the published entries citing it, and ``not_completed_count``,
+    those of them a source says never completed (left out of counts elsewhere). A missing source
+    is absent from the dict, so pages still render on an empty database.
     """
+    published = Q(citations__deployment__state=Deployment.State.PUBLISHED)
     sources = Source.objects.filter(slug__in=DATA_SOURCES).annotate(
-        entry_count=Count(
+        entry_count=Count("citations__deployment", filter=published, distinct=True),
+        not_completed_count=Count(
             "citations__deployment",
-            filter=Q(citations__deployment__state=Deployment.State.PUBLISHED)
-            & ~Q(citations__deployment__status=Deployment.Status.NOT_COMPLETED),
+            filter=published & Q(citations__deployment__status=Deployment.Status.NOT_COMPLETED),
             distinct=True,
-        )
+        ),
     )
     return {source.slug: source for source in sources}
 
