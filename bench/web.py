@@ -160,7 +160,12 @@ def count_queries(database_url, measured):
     out = subprocess.run(
         [PYTHON, "-c", QUERY_COUNTER, json.dumps(measured)],
         cwd=ROOT,
-        env=env_for(database_url, ALLOWED_HOSTS="testserver", DB_STATEMENT_TIMEOUT="0"),
+        env=env_for(
+            database_url,
+            ALLOWED_HOSTS="testserver",
+            DB_STATEMENT_TIMEOUT="0",
+            DB_REQUEST_TIMEOUT="0",
+        ),
         capture_output=True,
         text=True,
         check=True,
