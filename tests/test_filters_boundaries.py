@@ -131,3 +131,45 @@ def test_a_search_lists_entries_named_after_the_words_before_those_that_only_men
     published_deployment(slug="named", title="Zagreb Hikvision cameras", vendors=[vendor])
     assert listed(client, "?q=hikvision") == ["named", "mention"]
     assert listed(client, "?q=hikvision&sort=relevance") == ["named", "mention"]
+
+
+@pytest.mark.usefixtures("years")
+class TestSeveralDecades:
+    def test_two_decades_list_either(self, client):
+        assert set(listed(client, "?decade=2000&decade=2020")) == {"from-2009", "from-2020"}
+
+    def test_year_not_known_lists_entries_without_a_start_year(self, client):
+        assert listed(client, "?decade=unknown") == ["undated"]
+
+    def test_year_not_known_combines_with_a_decade(self, client):
+        assert set(listed(client, "?decade=2020&decade=unknown")) == {"undated", "from-2020"}
+        assert set(listed(client, "?decade=unknown&decade=2000")) == {"undated", "from-2009"}
+
+    def test_the_last_plausible_decade_can_be_chosen(self, client):
+        assert listed(client, "?decade=2100") == []
+
+    def test_a_year_is_not_a_decade(self, client):
+        response = client.get(URL + "?decade=2015")
+        assert response.status_code == 400
+        assert "2015 is not one of the available choices" in response.content.decode()
+
+
+def refusal(client, query):
+    response = client.get(URL + query)
+    assert response.status_code == 400
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+class TestUnknownValues:
+    def test_an_unknown_code_is_named_in_the_refusal(self, client):
+        body = refusal(client, "?country=ZZ")
+        assert "“ZZ” is not a known country code (use ISO alpha-2, e.g. RS)." in body
+
+    def test_a_long_unknown_value_is_shown_cut_to_forty_characters(self, client):
+        body = refusal(client, "?vendor=" + "v" * 60)
+        assert "“" + "v" * 39 + "…” is not a known vendor." in body
+
+    def test_a_value_longer_than_any_slug_is_refused_by_name(self, client):
+        body = refusal(client, "?technology=" + "t" * 101)
+        assert "is not a known technology." in body

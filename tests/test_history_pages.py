@@ -16,7 +16,7 @@ from tests.factories import (
     published_deployment,
     published_on,
 )
-from tracker import history
+from tracker import history, workflow
 from tracker.models import Citation, Deployment
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,18 @@ def test_recent_changes_find_each_entry_behind_the_latest_history_rows():
     assert [(c.deployment.title, c.what) for c in changes] == [
         ("Published entry", "changed: summary")
     ]
+
+
+def test_a_retraction_is_listed_by_what_readers_see_change_not_bookkeeping(client):
+    entry = published_deployment(title="Withdrawn entry")
+    Citation.history.filter(deployment_id=entry.pk).update(
+        history_date=PUBLISHED - timedelta(days=1)
+    )
+    date_history(entry)
+    workflow.retract(entry, "The source withdrew it.")
+    ((_, what),) = entry_history(client, entry)
+    assert what.startswith("changed: ")
+    assert set(what.removeprefix("changed: ").split(", ")) == {
+        "publication state",
+        "retraction reason",
+    }

@@ -59,3 +59,16 @@ def test_rebuild_search_index_restores_documents_emptied_by_a_bulk_update(client
     assert "Search documents rebuilt for 2 deployment(s)." in out.getvalue()
     assert found(client, "ouighours") == {"xinjiang"}
     assert found(client, "plain ascii") == {"quito"}
+
+
+def test_a_search_lists_entries_with_the_words_together_before_those_with_them_apart(client):
+    published_deployment(slug="apart", title="Athens cameras", summary="The city is safe.")
+    published_deployment(
+        slug="together", title="Zagreb cameras", summary="A safe city project; the safe city grows."
+    )
+    assert [
+        d.slug for d in client.get("/deployments/", {"q": "safe city"}).context["deployments"]
+    ] == [
+        "together",
+        "apart",
+    ]

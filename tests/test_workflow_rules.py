@@ -6,6 +6,7 @@ readers still see.
 """
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import (
     CitationFactory,
@@ -101,12 +102,19 @@ class TestRetracting:
             workflow.retract(entry, "   ", account("publisher"))
         assert state_of(entry) == State.PUBLISHED
 
-    def test_a_publisher_retracts_with_the_reason_readers_see(self, client):
+    def test_a_retraction_with_no_reason_at_all_is_refused(self):
+        entry = published_deployment()
+        with pytest.raises(workflow.WorkflowError, match="Say why"):
+            workflow.retract(entry, None, account("publisher"))
+        assert state_of(entry) == State.PUBLISHED
+
+    def test_a_publisher_retracts_with_the_reason_and_date_readers_see(self, client):
         entry = published_deployment()
         workflow.retract(entry, "  The source corrected itself.  ", account("publisher"))
         assert state_of(entry) == State.RETRACTED
         body = client.get(entry.get_absolute_url()).content.decode()
-        assert "The source corrected itself." in body
+        today = timezone.localdate()
+        assert f"Retracted on {today:%-d %B %Y}.</strong> The source corrected itself." in body
 
 
 class TestPublishing:
