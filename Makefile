@@ -115,6 +115,34 @@ restore:
 	@test -n "$(BACKUP)" || { echo "make restore BACKUP=var/backups/tracker-....dump"; exit 1; }
 	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$$DATABASE_URL" "$(BACKUP)"
 
+# Mutation testing (docs/testing.md), with mutmut as configured in pyproject.toml ([tool.mutmut]):
+# each one-line change to the modules listed there must make a test fail. Slow (tens of minutes
+# on two cores), so never run by `make test` nor in CI. Per mutant, mutmut runs only the tests
+# that called the mutated function, stopping at the first failure (-x). Results are kept in
+# mutants/ (ignored by git), so a second run re-tests only what changed; the per-module summary
+# is written to mutants/summary.txt. One module: make mutate MUTANTS='tracker.filters.*'
+MUTATE_CHILDREN ?= 2
+MUTANTS ?=
+
+.PHONY: mutate
+mutate: install-dev
+	@mkdir -p mutants && echo '*' > mutants/.gitignore
+	-$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	@echo '*' > mutants/.gitignore
+	@$(BIN)/mutmut results --all true | awk -F': ' ' \
+	  NF == 2 { m = $$1; gsub(/^[ \t]+/, "", m); sub(/\.[^.]*$$/, "", m); \
+	            total[m]++; n[m, $$2]++ } \
+	  END { for (m in total) { k = n[m, "killed"] + n[m, "timeout"]; \
+	          s = n[m, "survived"] + n[m, "suspicious"]; \
+	          printf "%-28s %8d %7d %9d %9d %12d %7s\n", m, total[m], k, s, n[m, "no tests"], \
+	            n[m, "not checked"], (k + s) ? sprintf("%.0f%%", 100 * k / (k + s)) : "-" } }' \
+	  | sort > mutants/summary.body
+	@{ printf "%-28s %8s %7s %9s %9s %12s %7s\n" module mutants killed survived "no tests" \
+	     "not checked" score; cat mutants/summary.body; \
+	   echo; echo "score = killed / (killed + survived); equivalent survivors: docs/testing.md"; \
+	   echo "survivors: $(BIN)/mutmut results; one mutant's diff: $(BIN)/mutmut show NAME"; \
+	 } > mutants/summary.txt && rm mutants/summary.body && cat mutants/summary.txt
+
 # Public pages under load at 10,000 and 100,000 synthetic entries (bench/web.py, results in
 # docs/performance.md): builds PostgreSQL databases bench_web_<N> with generate_synthetic, serves
 # each with gunicorn as `make run` does and drives it with wrk. Needs wrk (apt-get install wrk)
