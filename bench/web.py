@@ -62,8 +62,10 @@ def manage(database_url, *args, **extra):
 
 
 def psql(server, database, sql):
+    # On standard input: a prefetch's statement can list 100,000 ids, too long for an argument.
     out = subprocess.run(
-        ["psql", "-X", "-A", "-t", "-q", "-d", f"{server}/{database}", "-c", sql],
+        ["psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", f"{server}/{database}"],
+        input=sql,
         capture_output=True,
         text=True,
         check=True,
@@ -373,9 +375,7 @@ def run_size(n, args):
             rows.append((label, path, status, size, wrk(served.base + path, args)))
         comparison = datasette_rounds(args.pg, url, served.base, args) if args.datasette else None
     report(n, rows, queries, comparison, args)
-    if args.explain:
-        explain(args.pg, url, queries, args.explain)
-    return {"n": n, "built_seconds": built, "pages": rows, "queries": queries,
+    return {"url": url, "n": n, "built_seconds": built, "pages": rows, "queries": queries,
             "datasette": comparison}  # fmt: skip
 
 
@@ -444,9 +444,13 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     sizes = sorted(set(args.sizes + ([1_000_000] if args.million else [])))
-    results = [run_size(n, args) for n in sizes]
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+    results = []
+    for n in sizes:
+        results.append(run_size(n, args))
+        if args.json:  # after each size, so that a later failure loses nothing measured
+            Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+        if args.explain:
+            explain(args.pg, results[-1]["url"], results[-1]["queries"], args.explain)
 
 
 if __name__ == "__main__":
