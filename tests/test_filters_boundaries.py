@@ -11,11 +11,13 @@ import pytest
 
 from tests.conftest import rows_for_class
 from tests.factories import (
+    TechnologyFactory,
     VendorFactory,
     country,
     published_deployment,
     published_on,
 )
+from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
 URL = "/deployments/"
@@ -172,4 +174,50 @@ class TestUnknownValues:
 
     def test_a_value_longer_than_any_slug_is_refused_by_name(self, client):
         body = refusal(client, "?technology=" + "t" * 101)
-        assert "is not a known technology." in body
+        assert "“" + "t" * 39 + "…” is not a known technology." in body
+
+
+@pytest.fixture
+def abandoned(db):
+    published_deployment(slug="done", title="Completed cameras")
+    published_deployment(
+        slug="abandoned", title="Abandoned cameras", status=Deployment.Status.NOT_COMPLETED
+    )
+
+
+def test_entries_a_source_says_never_completed_are_listed_only_when_asked_for(client, abandoned):
+    assert listed(client, "?sort=country") == ["done"]
+    assert listed(client, "?status=not_completed") == ["abandoned"]
+
+
+def test_the_bare_list_leaves_out_entries_never_completed(client, abandoned):
+    assert listed(client, "") == ["done"]
+
+
+def test_by_default_entries_naming_their_supplier_come_first(client):
+    vendor = VendorFactory(name="Acme Vision", slug="acme")
+    published_deployment(slug="unnamed", title="Austria cameras", country=country("AT"))
+    published_deployment(
+        slug="named", title="Zambia cameras", country=country("ZM"), vendors=[vendor]
+    )
+    assert listed(client, "") == ["named", "unnamed"]
+    assert listed(client, "?sort=sourced") == ["named", "unnamed"]
+    assert listed(client, "?country=AT&country=ZM") == ["named", "unnamed"]
+
+
+def test_the_status_facet_offers_never_completed_entries_that_other_facets_leave_out(
+    client, abandoned
+):
+    assert facet(client, "?sort=country", "status")["not_completed"] == 1
+    assert facet(client, "?sort=country", "country") == {"RS": 1}
+    assert facet(client, "?status=not_completed", "country") == {"RS": 1}
+
+
+def test_an_entry_matching_two_ticked_options_is_counted_once_in_other_facets(client):
+    faces = TechnologyFactory(name="Face matching", slug="faces")
+    cameras = TechnologyFactory(name="Camera networks", slug="cameras")
+    published_deployment(slug="both", technologies=[faces, cameras])
+    query = "?technology=faces&technology=cameras"
+    assert listed(client, query) == ["both"]
+    assert facet(client, query, "country") == {"RS": 1}
+    assert facet(client, query, "status")["reported"] == 1
