@@ -53,3 +53,11 @@ def test_no_script_may_come_from_another_host(client, entry):
     header = client.get("/").headers["Content-Security-Policy"]
     assert "http" not in header
     assert "*" not in header
+
+
+@pytest.mark.parametrize("path", ["/", "/deployments/belgrade/", "/no-such-page/"])
+def test_every_response_denies_the_camera_microphone_and_location_to_pages(client, entry, path):
+    header = client.get(path).headers.get("Permissions-Policy", "")
+    features = dict(part.strip().split("=", 1) for part in header.split(",") if part.strip())
+    for feature in ("camera", "microphone", "geolocation", "browsing-topics"):
+        assert features.get(feature) == "()", feature
