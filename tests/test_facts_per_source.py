@@ -218,3 +218,16 @@ def test_methods_counts_not_completed_records_apart(client):
         workflow.publish(entry)
     page = unescape(client.get(reverse("methods")).text)
     assert "2 published entries cite it, 1 of them marked not completed" in page
+
+
+def test_a_large_pair_lists_twenty_reports_and_links_to_all_of_them(client, settings):
+    from tracker.corroboration import ALSO_REPORTED_SHOWN
+
+    huawei = VendorFactory(name="Huawei", slug="huawei")
+    entry = published_deployment(title="The one read", vendors=[huawei])
+    for n in range(ALSO_REPORTED_SHOWN + 3):
+        published_deployment(title=f"Report {n:02d}", vendors=[huawei])
+    page = client.get(entry.get_absolute_url()).text
+    section = page.split('id="also-heading"')[1].split("</section>")[0]
+    assert section.count("<li>") == ALSO_REPORTED_SHOWN
+    assert "/deployments/?country=RS&amp;vendor=huawei" in section

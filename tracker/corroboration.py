@@ -96,8 +96,12 @@ def refresh(country_ids=None, deployment_ids=None):
         Deployment.objects.filter(pk=pk).update(pair_sources=min(wanted[pk], 32767))
 
 
-def also_reported(deployment):
-    """Other counted entries about the same supplier in the same country, with their citations."""
+ALSO_REPORTED_SHOWN = 20
+
+
+def also_reported(deployment, limit=ALSO_REPORTED_SHOWN):
+    """Other counted entries about the same supplier in the same country, each with its sources
+    once, at most ``limit`` of them (the rest are a link away: ``also_reported_link``)."""
     vendor_ids = [v.pk for v in deployment.vendors.all()]
     if not vendor_ids:
         return []
@@ -109,7 +113,7 @@ def also_reported(deployment):
             "vendors",
             Prefetch("citations", queryset=Citation.objects.select_related("source")),
         )
-        .order_by("title")
+        .order_by("title")[:limit]
     )
     for other in others:
         # Each source once, with where in it ("Carnegie … (2019), row 58 (Serbia)").

@@ -184,6 +184,7 @@ class DeploymentDetailView(CorrectionFormMixin, exports.DetailExportMixin, Detai
         return super().get_context_data(
             changes=history.public_changes(self.object),
             also_reported=corroboration.also_reported(self.object),
+            also_reported_shown=corroboration.ALSO_REPORTED_SHOWN,
             **kwargs,
         )
 
