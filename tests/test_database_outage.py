@@ -34,7 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
 STATEMENT_TIMEOUT = 2  # seconds, DB_STATEMENT_TIMEOUT for the served site
-REQUEST_TIMEOUT = 4  # seconds, DB_REQUEST_TIMEOUT (tracker.ops.watchdog)
+UNAVAILABLE_WITHIN = 10  # seconds: a frozen or stopped database answers 503 by then (issue 12)
 
 pytestmark = pytest.mark.skipif(not BINARIES, reason="no PostgreSQL server binaries here")
 
@@ -111,9 +111,8 @@ def site(cluster):
         "DEBUG": "0",
         "SECRET_KEY": "outage-test-" + "x" * 50,
         "VAR_DIR": str(var),
-        "DB_CONNECT_TIMEOUT": "2",
+        # The connect and request timeouts are left at their defaults: what a site gets.
         "DB_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
-        "DB_REQUEST_TIMEOUT": str(REQUEST_TIMEOUT),
         "CONN_MAX_AGE": "60",
         "STATIC_ROOT": str(var / "static"),
     }
@@ -232,7 +231,7 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
     try:
         status, headers, body, seconds = reader.request("/deployments/")
         assert_unavailable_page(status, headers, body)
-        assert seconds < REQUEST_TIMEOUT + 3
+        assert seconds < UNAVAILABLE_WITHIN
     finally:
         cluster.thaw()
     assert reader.request("/deployments/")[0] == 200
