@@ -100,3 +100,26 @@ def test_a_web_address_is_linked(client):
     html = client.get(source.get_absolute_url()).content.decode()
     assert 'href="https://example.org/report"' in html
     assert 'href="https://archive.org/x"' in html
+
+
+# A vendor's website is linked from its page: the same rule.
+
+
+@pytest.mark.parametrize("url", HOSTILE)
+def test_a_vendor_website_must_be_a_web_address_however_it_is_saved(url):
+    from tracker.models import Vendor
+
+    vendor = Vendor(name="Acme", slug="acme", website=url)
+    with pytest.raises(ValidationError) as refused:
+        vendor.full_clean()
+    assert "website" in refused.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vendor.objects.create(name="Acme", slug="acme", website=url)
+
+
+def test_a_vendor_page_links_its_web_address(client):
+    from tracker.models import Vendor
+
+    vendor = Vendor.objects.create(name="Acme", slug="acme", website="https://acme.example/")
+    page = client.get(vendor.get_absolute_url()).content.decode()
+    assert 'href="https://acme.example/"' in page

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .sources import Cited
+from .sources import Cited, is_web_address, web_address, web_address_or_empty
 
 
 def name_key(name):
@@ -61,7 +61,7 @@ class Vendor(models.Model):
         blank=True,
         help_text="Page, paragraph or record id.",
     )
-    website = models.URLField(max_length=500, blank=True)
+    website = models.URLField(max_length=500, blank=True, validators=[web_address])
     description = models.TextField(
         "short description", blank=True, help_text="One or two sentences, from the sources."
     )
@@ -85,6 +85,10 @@ class Vendor(models.Model):
                     "Say which source gives the head office, with its words or where in it."
                 ),
             ),
+            # Only web addresses are linked: see sources.web_address_or_empty.
+            models.CheckConstraint(
+                condition=web_address_or_empty("website"), name="vendor_website_web"
+            ),
         ]
 
     def __str__(self):
@@ -92,6 +96,11 @@ class Vendor(models.Model):
 
     def get_absolute_url(self):
         return reverse("vendor-detail", args=[self.slug])
+
+    @property
+    def website_link(self):
+        """The website to put in an href: only ever an http(s) address, else empty."""
+        return self.website if is_web_address(self.website) else ""
 
     def clean(self):
         if self.headquarters_id and not self.headquarters_source_id:
