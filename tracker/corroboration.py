@@ -49,10 +49,17 @@ def refresh(country_ids=None, deployment_ids=None):
         entries = entries.filter(country_id__in=set(country_ids))
     if deployment_ids is not None:
         entries = entries.filter(pk__in=_scope(set(deployment_ids)))
-    current = dict(entries.values_list("pk", "pair_sources"))
-    if not current:
+    found = list(entries.values_list("pk", "pair_sources", "country_id", "state", "status"))
+    if not found:
         return
-    counted = set(Deployment.objects.counted().filter(pk__in=current).values_list("pk", flat=True))
+    current = {pk: value for pk, value, *_ in found}
+    country = {pk: country_id for pk, _, country_id, *_ in found}
+    # Deployment.objects.counted(), read from the rows already fetched.
+    counted = {
+        pk
+        for pk, _, _, state, status in found
+        if state == Deployment.State.PUBLISHED and status != Deployment.Status.NOT_COMPLETED
+    }
     citations = defaultdict(dict)
     rows = Citation.objects.filter(deployment_id__in=counted).values_list(
         "pk", "deployment_id", "source_id", "source__kind"
@@ -73,7 +80,6 @@ def refresh(country_ids=None, deployment_ids=None):
         deployment_id__in=counted
     ).values_list("deployment_id", "vendor_id"):
         vendors[deployment_id].add(vendor_id)
-    country = dict(entries.values_list("pk", "country_id"))
     pairs = defaultdict(set)
     for deployment_id in counted:
         cited = list(citations[deployment_id].values())
@@ -90,10 +96,14 @@ def refresh(country_ids=None, deployment_ids=None):
             )
         else:
             wanted[deployment_id] = len(_entry_sources(list(citations[deployment_id].values())))
-    changed = [pk for pk, value in wanted.items() if current[pk] != value]
-    for pk in changed:
-        # update() rather than save(): a derived number is not an edit for the history.
-        Deployment.objects.filter(pk=pk).update(pair_sources=min(wanted[pk], 32767))
+    # update() rather than save(): a derived number is not an edit for the history. One
+    # statement per distinct count, not one per entry.
+    by_value = defaultdict(list)
+    for pk, value in wanted.items():
+        if current[pk] != value:
+            by_value[min(value, 32767)].append(pk)
+    for value, pks in by_value.items():
+        Deployment.objects.filter(pk__in=pks).update(pair_sources=value)
 
 
 ALSO_REPORTED_SHOWN = 20

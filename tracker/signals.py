@@ -71,8 +71,8 @@ def citation_vendors_changed_for_pairs(sender, instance, action, reverse, **kwar
 @receiver(post_save, sender=Citation)
 @receiver(post_delete, sender=Citation)
 def citation_changed_for_pairs(sender, instance, **kwargs):
-    if Deployment.objects.filter(pk=instance.deployment_id).exists():
-        corroboration.refresh(deployment_ids=[instance.deployment_id])
+    # Also when the citation went with its entry: the refresh then finds nothing to do.
+    corroboration.refresh(deployment_ids=[instance.deployment_id])
 
 
 # --- Search ------------------------------------------------------------------------------------

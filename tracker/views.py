@@ -28,12 +28,11 @@ from .models import (
     Vendor,
     VendorRelation,
 )
+from .models.deployments import counted
 
 # What counts on profile and index pages: published entries, less those a source says never
 # completed (they keep their page and can be listed on demand, but are not counted).
-PUBLISHED = Q(deployments__state=Deployment.State.PUBLISHED) & ~Q(
-    deployments__status=Deployment.Status.NOT_COMPLETED
-)
+PUBLISHED = counted("deployments")
 
 
 def published_deployments():
@@ -409,7 +408,7 @@ def data_sources():
         entry_count=Count("citations__deployment", filter=published, distinct=True),
         not_completed_count=Count(
             "citations__deployment",
-            filter=published & Q(citations__deployment__status=Deployment.Status.NOT_COMPLETED),
+            filter=published & ~counted("citations__deployment"),
             distinct=True,
         ),
     )

@@ -10,13 +10,13 @@ class CountryQuerySet(models.QuerySet):
 
         Aggregating drops Meta.ordering, so the name order is restated.
         """
-        from .deployments import Deployment
+        # Imported here: deployments.py refers to Country, and models import one way.
+        from .deployments import counted
 
         return self.annotate(
             deployment_count=models.Count(
                 "deployments",
-                filter=models.Q(deployments__state=Deployment.State.PUBLISHED)
-                & ~models.Q(deployments__status=Deployment.Status.NOT_COMPLETED),
+                filter=counted("deployments"),
             )
         ).order_by("name")
 

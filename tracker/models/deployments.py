@@ -16,6 +16,15 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 
+def counted(through=""):
+    """The condition for a counted entry, from a related model too (``counted("deployments")``
+    for vendors, countries…): published, and not marked by a source as never completed."""
+    prefix = f"{through}__" if through else ""
+    return models.Q(**{f"{prefix}state": "published"}) & ~models.Q(
+        **{f"{prefix}status": "not_completed"}
+    )
+
+
 class DeploymentQuerySet(models.QuerySet):
     def published(self):
         """Every entry readers may open and list when they ask, not-completed ones included."""
@@ -24,7 +33,7 @@ class DeploymentQuerySet(models.QuerySet):
     def counted(self):
         """What counts, maps, profile pages, feeds and the default list show: published entries
         less those a source says never completed (a reader can still list those on demand)."""
-        return self.published().exclude(status=Deployment.Status.NOT_COMPLETED)
+        return self.filter(counted())
 
     def public(self):
         """What has a public page: published entries, and retracted ones marked as such."""

@@ -111,14 +111,15 @@ def remove_what_the_file_dropped(path):
     items = json.loads(Path(path).read_text(encoding="utf-8"))
     entries = {item["fields"]["slug"] for item in items if item["model"] == "tracker.deployment"}
     kept = {
-        tuple(
-            item["fields"][name]
-            if name != "deployment" and name != "source"
-            else item["fields"][name][0]
-            for name in ("deployment", "source", "locator", "quote")
+        (
+            fields["deployment"][0],
+            fields["source"][0],
+            fields.get("locator", ""),
+            fields.get("quote", ""),
         )
         for item in items
         if item["model"] == "tracker.citation"
+        for fields in [item["fields"]]
     }
     stale = [
         citation.pk
