@@ -183,6 +183,7 @@ class TestBadInput:
         )
     )
     @example(params={"format": ["CSV"]})  # an export, streamed: once mistaken for a page here
+    @example(params={"format": ["CSV"], "country": ["<SCRIPT"]})  # echoed in a plain-text 400
     def test_the_list_answers_any_filters_with_results_or_a_message(self, client, params):
         response = client.get("/deployments/", params)
         assert response.status_code in (200, 400)

@@ -51,7 +51,9 @@ class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         return self.queryset.filter(**{f"{self.to_field_name}__in": values})
 
     def _unknown(self, item):
-        shown = Truncator(str(item)).chars(40)
+        # The message reaches HTML, JSON and plain-text answers alike: what was sent is quoted
+        # without markup characters (no code or slug has them), so no output can carry a tag.
+        shown = Truncator(str(item).replace("<", "").replace(">", "")).chars(40)
         return f"“{shown}” is not a known {self.noun}."
 
 
