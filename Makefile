@@ -120,7 +120,7 @@ restore:
 # on two cores), so never run by `make test` nor in CI. Per mutant, mutmut runs only the tests
 # that called the mutated function, stopping at the first failure (-x). Results are kept in
 # mutants/ (ignored by git), so a second run re-tests only what changed; the per-module summary
-# is written to mutants/summary.txt. One module: make mutate MUTANTS='tracker.filters.*'
+# is written to mutants/summary.txt. One module: make mutate MUTANTS='tracker.browse.filters.*'
 MUTATE_CHILDREN ?= 2
 MUTANTS ?=
 

@@ -189,7 +189,7 @@ def published_on(deployment, when):
 
 def retracted_deployment(reason="The source withdrew the story.", **kwargs):
     """An entry that was published, then retracted, as a publisher would do it."""
-    from tracker import workflow
+    from tracker.editorial import workflow
 
     deployment = published_deployment(**kwargs)
     workflow.retract(deployment, reason)
@@ -200,7 +200,7 @@ def account(role):
     """A user in one of the editorial roles ("editor", "publisher"), or a superuser."""
     from django.contrib.auth.models import User
 
-    from tracker.roles import EDITOR, PUBLISHER, setup_roles
+    from tracker.editorial.roles import EDITOR, PUBLISHER, setup_roles
 
     user = User.objects.create_user(role, password="pw", is_staff=True)
     if role == "superuser":

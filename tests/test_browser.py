@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from tracker.roles import EDITOR, PUBLISHER, setup_roles
+from tracker.editorial.roles import EDITOR, PUBLISHER, setup_roles
 
 # serialized_rollback: flushing between tests would otherwise drop the countries and the
 # technology vocabulary that migrations load.

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from tests.factories import published_deployment
-from tracker import corrections
-from tracker.corrections import CorrectionForm, address_hash, correction_form_for
+from tracker.editorial import corrections
+from tracker.editorial.corrections import CorrectionForm, address_hash, correction_form_for
 from tracker.models import Correction, Deployment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_corrections_urls")]
@@ -486,7 +486,7 @@ class TestTheAdmin:
         assert admin_client.get(reverse("admin:tracker_correction_add")).status_code == 403
 
     def test_an_editor_with_the_roles_permissions_can_accept(self, client, correction):
-        from tracker.roles import EDITOR, setup_roles
+        from tracker.editorial.roles import EDITOR, setup_roles
 
         editor = User.objects.create_user("editor", password="x", is_staff=True)
         editor.groups.add(setup_roles()[EDITOR])

@@ -7,7 +7,7 @@ urlconf provides both; once they do, it resolves the same paths to the same view
 from django.contrib import admin
 from django.urls import include, path
 
-from tracker import corrections, corrections_admin  # noqa: F401 - registers CorrectionAdmin
+from tracker.editorial import corrections, corrections_admin  # noqa: F401 - registers CorrectionAdmin
 
 urlpatterns = [
     # Listed first so that its "admin" namespace (built now, with Correction) is the one used.

@@ -17,7 +17,7 @@ from tests.factories import (
     country,
     published_deployment,
 )
-from tracker import workflow
+from tracker.editorial import workflow
 from tracker.models import Citation, DatePrecision, Deployment, Source
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from tests.factories import (
     country,
     published_deployment,
 )
-from tracker import workflow
+from tracker.editorial import workflow
 from tracker.models import Deployment, Finding, Source
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +221,7 @@ def test_methods_counts_not_completed_records_apart(client):
 
 
 def test_a_large_pair_lists_twenty_reports_and_links_to_all_of_them(client, settings):
-    from tracker.corroboration import ALSO_REPORTED_SHOWN
+    from tracker.editorial.corroboration import ALSO_REPORTED_SHOWN
 
     huawei = VendorFactory(name="Huawei", slug="huawei")
     entry = published_deployment(title="The one read", vendors=[huawei])

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from tracker import corroboration, search
+from tracker.browse import search
+from tracker.editorial import corroboration
 from tracker.models import Deployment, SiteDataLoad, Vendor
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from tests.factories import (
     published_deployment,
     published_on,
 )
-from tracker import history, workflow
+from tracker.editorial import history, workflow
 from tracker.models import Citation, Deployment
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from tracker.filters import DeploymentFilter
+from tracker.browse.filters import DeploymentFilter
 from tracker.importers import fixture
 from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Citation, Deployment, Finding, Source, Technology, Vendor, VendorAlias

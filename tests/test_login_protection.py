@@ -147,7 +147,7 @@ def test_an_editor_cannot_see_or_clear_lockouts(client, alice):
 def _second_editor():
     from django.contrib.auth.models import User
 
-    from tracker.roles import EDITOR, setup_roles
+    from tracker.editorial.roles import EDITOR, setup_roles
 
     user = User.objects.create_user("bob", password="pw", is_staff=True)
     user.groups.add(setup_roles()[EDITOR])

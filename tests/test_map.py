@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.factories import VendorFactory, country, published_deployment
-from tracker import maps
+from tracker.graphics import maps
 from tracker.models import Country, Deployment
 
 pytestmark = pytest.mark.django_db

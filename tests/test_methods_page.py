@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.factories import DeploymentFactory, SourceFactory, published_deployment
 from tracker.models import Deployment, SiteDataLoad, Source
-from tracker.views import last_updated
+from tracker.pages.home import last_updated
 
 pytestmark = pytest.mark.django_db
 

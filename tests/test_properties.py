@@ -28,11 +28,11 @@ from tests.factories import (
     country,
     published_deployment,
 )
-from tracker import workflow
-from tracker.facets import facet_counts
-from tracker.filters import DeploymentFilter
+from tracker.browse.facets import facet_counts
+from tracker.browse.filters import DeploymentFilter
+from tracker.browse.search import fold
+from tracker.editorial import workflow
 from tracker.models import Deployment, Source
-from tracker.search import fold
 
 pytestmark = pytest.mark.django_db
 State = Deployment.State

@@ -26,7 +26,7 @@ from tests.factories import (
     published_on,
     retracted_deployment,
 )
-from tracker import workflow
+from tracker.editorial import workflow
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db

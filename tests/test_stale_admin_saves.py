@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def editor(name):
     from django.contrib.auth.models import User
 
-    from tracker.roles import EDITOR, setup_roles
+    from tracker.editorial.roles import EDITOR, setup_roles
 
     user = User.objects.create_user(name, password="pw", is_staff=True)
     user.groups.add(setup_roles()[EDITOR])

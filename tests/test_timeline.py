@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.factories import VendorFactory, published_deployment
-from tracker.charts import Timeline, nice_step, render_timeline, year_counts
+from tracker.graphics.charts import Timeline, nice_step, render_timeline, year_counts
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db

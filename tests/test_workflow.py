@@ -20,9 +20,9 @@ from tests.factories import (
     country,
     published_deployment,
 )
-from tracker import workflow
+from tracker.editorial import workflow
+from tracker.editorial.roles import EDITOR, PUBLISHER, setup_roles
 from tracker.models import Citation, Deployment, Source
-from tracker.roles import EDITOR, PUBLISHER, setup_roles
 
 pytestmark = pytest.mark.django_db
 State = Deployment.State

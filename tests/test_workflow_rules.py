@@ -17,7 +17,7 @@ from tests.factories import (
     published_deployment,
     retracted_deployment,
 )
-from tracker import workflow
+from tracker.editorial import workflow
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db

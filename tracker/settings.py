@@ -257,7 +257,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The same client address as the corrections' rate limit (TRACKER_TRUSTED_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "tracker.corrections.client_address"
+AXES_CLIENT_IP_CALLABLE = "tracker.editorial.corrections.client_address"
 AXES_LOCKOUT_CALLABLE = "tracker.admin.lockouts.lockout_response"
 # Each failed login and each lockout is logged as a warning ("AXES: ...") and kept in the
 # admin's failed-login log; the start-up banner is not.
@@ -270,7 +270,7 @@ TRACKER_STALE_AFTER_MONTHS = env_int("TRACKER_STALE_AFTER_MONTHS", 12)
 # How many deployments a list page shows.
 TRACKER_PAGE_SIZE = env_int("TRACKER_PAGE_SIZE", 25)
 
-# Readers' corrections accepted per client address per hour (tracker.corrections).
+# Readers' corrections accepted per client address per hour (tracker.editorial.corrections).
 TRACKER_CORRECTIONS_PER_HOUR = env_int("TRACKER_CORRECTIONS_PER_HOUR", 5)
 # How many proxies in front of the site append to X-Forwarded-For (1 behind one nginx). The
 # corrections' rate limit and the login lockout count the address the nearest one saw; with 0

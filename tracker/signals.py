@@ -12,7 +12,8 @@ Fixture loading (raw saves) is included: loaddata must leave a consistent databa
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import corroboration, search
+from .browse import search
+from .editorial import corroboration
 from .models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
 
 # --- Corroboration: how many sources support each supplier–country pair ------------------------

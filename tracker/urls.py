@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import corrections, exports, feeds, views
+from . import exports, feeds
+from .editorial import corrections
 from .ops import health
+from .pages import about, deployments, home, profiles, sources
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("deployments/", views.DeploymentListView.as_view(), name="deployment-list"),
+    path("", home.HomeView.as_view(), name="home"),
+    path("deployments/", deployments.DeploymentListView.as_view(), name="deployment-list"),
     path(
         "deployments/<slug:slug>.json",
         exports.DeploymentJSONView.as_view(),
@@ -19,25 +21,25 @@ urlpatterns = [
     ),
     path(
         "deployments/<slug:slug>/",
-        views.DeploymentDetailView.as_view(),
+        deployments.DeploymentDetailView.as_view(),
         name="deployment-detail",
     ),
-    path("countries/", views.CountryListView.as_view(), name="country-list"),
-    path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
-    path("vendors/", views.VendorListView.as_view(), name="vendor-list"),
-    path("vendors/<slug:slug>/", views.VendorDetailView.as_view(), name="vendor-detail"),
-    path("technologies/", views.TechnologyListView.as_view(), name="technology-list"),
+    path("countries/", profiles.CountryListView.as_view(), name="country-list"),
+    path("countries/<slug:slug>/", profiles.CountryDetailView.as_view(), name="country-detail"),
+    path("vendors/", profiles.VendorListView.as_view(), name="vendor-list"),
+    path("vendors/<slug:slug>/", profiles.VendorDetailView.as_view(), name="vendor-detail"),
+    path("technologies/", profiles.TechnologyListView.as_view(), name="technology-list"),
     path(
         "technologies/<slug:slug>/",
-        views.TechnologyDetailView.as_view(),
+        profiles.TechnologyDetailView.as_view(),
         name="technology-detail",
     ),
-    path("sources/", views.SourceListView.as_view(), name="source-list"),
-    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
-    path("findings/", views.FindingListView.as_view(), name="finding-list"),
-    path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("about/", views.AboutView.as_view(), name="about"),
-    path("methods/", views.MethodsView.as_view(), name="methods"),
+    path("sources/", sources.SourceListView.as_view(), name="source-list"),
+    path("sources/<slug:slug>/", sources.SourceDetailView.as_view(), name="source-detail"),
+    path("findings/", sources.FindingListView.as_view(), name="finding-list"),
+    path("changes/", about.ChangesView.as_view(), name="changes"),
+    path("about/", about.AboutView.as_view(), name="about"),
+    path("methods/", about.MethodsView.as_view(), name="methods"),
     path("data/", exports.DataView.as_view(), name="data"),
     path("feeds/latest.atom", feeds.LatestDeploymentsFeed(), name="feed-latest"),
     path("feeds/countries/<slug:slug>.atom", feeds.CountryDeploymentsFeed(), name="feed-country"),

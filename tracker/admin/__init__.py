@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .. import corrections_admin  # noqa: F401
+from ..editorial import corrections_admin  # noqa: F401
 from . import content, deployments, lockouts  # noqa: F401 - registers the ModelAdmins
 
 admin.site.site_header = "Surveillance Export Tracker: editors"

@@ -1,7 +1,7 @@
 """Admin for deployments: fast sourced entry, and the review workflow as buttons and actions.
 
 The publication state is never typed in: editors submit, publishers publish, unpublish or
-retract, through tracker.workflow, which refuses with a message rather than a 403 page.
+retract, through tracker.editorial.workflow, which refuses with a message rather than a 403 page.
 """
 
 from datetime import timedelta
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import workflow
+from ..editorial import workflow
 from ..models import Citation, Deployment, Technology, Vendor
 from .stale import VersionedDeploymentForm
 

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters import MultipleChoiceFilter
 
-from tracker.filters import DeploymentFilter
+from tracker.browse.filters import DeploymentFilter
 from tracker.models import Deployment
 
 from .columns import (

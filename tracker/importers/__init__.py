@@ -17,8 +17,9 @@ Decisions a reviewer should know (each is explained where it is implemented):
 
 - Every imported entry cites the dataset it came through (a Source of kind "dataset", with the
   record's id or row as locator) and, for the SII, each original source it gives ("via SII
-  record <id>"). New entries are published through tracker.workflow.publish, which asks for a
-  cited source with a URL: the dataset sources have one (the SII's repository, the AIGS DOI).
+  record <id>"). New entries are published through tracker.editorial.workflow.publish, which
+  asks for a cited source with a URL: the dataset sources have one (the SII's repository, the AIGS
+  DOI).
 - External ids: ``sii:<unique_id>`` (a repeated id gets ``#<position>``) and
   ``aigs2019:<ISO2>:<vendor-slug>``, the vendor slug being derived from the canonical name.
   Slugs are the external ids slugified (``sii-semptian-algeria-2010``, ``aigs2019-rs-huawei``).

@@ -4,9 +4,9 @@ Matching rules (what makes a second run a no-op):
 
 - Deployment: by external id, then by slug (derived from the external id). Its fields, vendors,
   origin countries and technologies are compared with the plan and saved only when they differ.
-  A new entry is published through tracker.workflow.publish (which checks that it cites a source
-  with a URL) or, if that refuses, kept as a draft and reported. An existing entry's publication
-  state is left alone: an editor's unpublishing or retraction stands.
+  A new entry is published through tracker.editorial.workflow.publish (which checks that it
+  cites a source with a URL) or, if that refuses, kept as a draft and reported. An existing entry's
+  publication state is left alone: an editor's unpublishing or retraction stands.
 - Citation: by (deployment, source, locator, quote), the model's own uniqueness; a citation the
   import owns (see DeploymentSpec) and the file no longer gives is removed.
 - Source: by URL, then by slug. A source the plan owns (``SourceSpec.owned``) and finds under its
@@ -23,7 +23,8 @@ Matching rules (what makes a second run a no-op):
 
 from contextlib import contextmanager
 
-from tracker import corroboration, search, workflow
+from tracker.browse import search
+from tracker.editorial import corroboration, workflow
 from tracker.models import (
     Citation,
     Country,
@@ -50,9 +51,9 @@ def deferred_search_refresh():
 
     tracker.signals refreshes a deployment's search document on every save of it, of its
     relations and of its citations: six times per imported entry, most of an import's time.
-    Inside this block the refreshes are collected instead (tracker.search.refresh is swapped for
-    a collector) and run once per deployment when the block succeeds. Use it inside the run's
-    transaction, in a single-threaded process (a management command, a test).
+    Inside this block the refreshes are collected instead (tracker.browse.search.refresh is
+    swapped for a collector) and run once per deployment when the block succeeds. Use it inside the
+    run's transaction, in a single-threaded process (a management command, a test).
     """
     original, pending = search.refresh, set()
 

@@ -8,7 +8,7 @@ import pycountry
 from django.db import migrations
 from django.utils.text import slugify
 
-from tracker.regions import region_of
+from tracker.graphics.regions import region_of
 
 # Entries ISO 3166-1 does not list but sources name as countries. XK is the user-assigned code
 # the European Commission, the IMF and others use for Kosovo.

@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 from django.db import migrations, models
 
 # A GIN index serves the @@ match on PostgreSQL; SQLite has no tsvector and searches the
-# folded document instead (tracker.search), so the index exists only there.
+# folded document instead (tracker.browse.search), so the index exists only there.
 GIN_INDEX = "deployment_search_vector_gin"
 
 

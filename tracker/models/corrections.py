@@ -2,7 +2,7 @@
 
 A correction is a message to the editors, never an edit: nothing here changes the deployment
 it is about. Readers' addresses are not stored, only a keyed hash of them (see
-tracker.corrections), so that one address can be rate-limited without being known.
+tracker.editorial.corrections), so that one address can be rate-limited without being known.
 
 Corrections have no django-simple-history table on purpose: a reader's email must go for good
 when the correction is deleted. The decision itself is recorded in handled_by / handled_at.
@@ -65,7 +65,7 @@ class Correction(models.Model):
     )
     handled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Keyed hash of the client address (tracker.corrections.address_hash), never the address.
+    # Keyed hash of the client address (editorial.corrections.address_hash), never the address.
     address_hash = models.CharField(max_length=64, editable=False)
 
     objects = CorrectionQuerySet.as_manager()

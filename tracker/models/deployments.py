@@ -42,7 +42,9 @@ class DeploymentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Publishing row by row is what checks each entry's sources (Deployment.save).
         if kwargs.get("state") == Deployment.State.PUBLISHED:
-            raise ValueError("Publish deployments one by one with tracker.workflow.publish().")
+            raise ValueError(
+                "Publish deployments one by one with tracker.editorial.workflow.publish()."
+            )
         return super().update(**kwargs)
 
     def for_list(self):
@@ -198,9 +200,9 @@ class Deployment(models.Model):
         editable=False,
     )
     # How many independent sources support this entry's supplier–country pair (any of its
-    # vendors, this country), across every counted entry (tracker.corroboration); derived.
+    # vendors, this country), across every counted entry (tracker.editorial.corroboration); derived.
     pair_sources = models.PositiveSmallIntegerField(default=0, editable=False)
-    # Derived for search (tracker.search), refreshed by signals; never edited by hand.
+    # Derived for search (tracker.browse.search), refreshed by signals; never edited by hand.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

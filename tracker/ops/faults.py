@@ -53,7 +53,7 @@ def kept_correction(request):
         return {}
     if match.url_name != CORRECTION_VIEW:
         return {}
-    from tracker.corrections import CorrectionForm  # the form module imports the models
+    from tracker.editorial.corrections import CorrectionForm  # the form module imports the models
 
     form = CorrectionForm(request.POST)
     form.is_valid()  # shows the reader any mistake too; nothing here touches the database

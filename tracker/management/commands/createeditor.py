@@ -1,5 +1,5 @@
 """Create an editorial account in a role: an editor (writes, submits for review) or a
-publisher (also publishes, unpublishes and retracts). See tracker.roles.
+publisher (also publishes, unpublishes and retracts). See tracker.editorial.roles.
 """
 
 import getpass
@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.roles import EDITOR, PUBLISHER, setup_roles
+from tracker.editorial.roles import EDITOR, PUBLISHER, setup_roles
 
 
 class Command(BaseCommand):

@@ -1,11 +1,11 @@
-"""Fill an empty database with synthetic published entries, for benchmarks (tracker.synthetic)."""
+"""Fill an empty database with synthetic published entries (tracker.bench.synthetic)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tracker import synthetic
+from tracker.bench import synthetic
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from tracker import search
+from tracker.browse import search
 from tracker.models import Deployment
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from tracker.roles import setup_roles
+from tracker.editorial.roles import setup_roles
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-SHAPES = Path(__file__).resolve().parent / "data" / "world_shapes.json"
+SHAPES = Path(__file__).resolve().parents[1] / "data" / "world_shapes.json"
 PATH_DATA = re.compile(r"[MlazZ0-9 .\-]+")
 
 # Upper bounds of the shading classes (CSS map-c1 … map-c5) and how the legend words them.

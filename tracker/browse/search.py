@@ -55,7 +55,7 @@ def document_parts(deployment):
 
 def refresh(deployment_ids):
     """Rebuild the search documents of these deployments (a handful of queries each)."""
-    from .models import Deployment
+    from ..models import Deployment
 
     deployments = Deployment.objects.filter(pk__in=list(deployment_ids)).select_related("country")
     for deployment in deployments:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from django.db.models import Prefetch
 
-from .models import Citation, Deployment, Source
+from ..models import Citation, Deployment, Source
 
 
 def _entry_sources(citations, vendor_id=None):

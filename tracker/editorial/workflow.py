@@ -8,7 +8,7 @@ a sentence for the person who asked, never a crash or a bare 403.
 
 from django.utils import timezone
 
-from .models import Deployment
+from ..models import Deployment
 
 State = Deployment.State
 PUBLISH_PERMISSION = "tracker.publish_deployment"

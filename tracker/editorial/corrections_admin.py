@@ -2,7 +2,8 @@
 
 Editors never add corrections (readers do) and nothing here edits the deployment: the entry
 is shown as links, to its admin page and its public page, and changing it stays a separate,
-deliberate act on the deployment's own form. Deleting is left to superusers (tracker.roles).
+deliberate act on the deployment's own form. Deleting is left to superusers
+(tracker.editorial.roles).
 """
 
 from django.contrib import admin, messages
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .models import Correction
+from ..models import Correction
 
 Status = Correction.Status
 

@@ -5,8 +5,9 @@ sources account for most entries, a quarter of the start years are unknown, entr
 three of a few thousand sources. Every entry keeps the data model's rules: each vendor and
 technology on it is stated by a citation, a year by a citation that states it, and each cites a
 source with a URL. The derived fields are filled in bulk, not by the signals that keep them in
-step one entry at a time: ``search_document`` as tracker.search would write it, ``search_vector``
-in SQL on PostgreSQL, ``pair_sources`` as tracker.corroboration would count it.
+step one entry at a time: ``search_document`` as tracker.browse.search would write it,
+``search_vector`` in SQL on PostgreSQL, ``pair_sources`` as tracker.editorial.corroboration would
+count it.
 
 Every row it writes is marked: slugs start with ``synthetic-``, sources live under
 ``https://example.org/synthetic/``, and the heaviest dataset is the dedicated source
@@ -30,7 +31,8 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from .models import (
+from ..browse.search import CONFIGS
+from ..models import (
     Citation,
     Correction,
     Country,
@@ -44,8 +46,7 @@ from .models import (
     VendorAlias,
     VendorRelation,
 )
-from .models.vendors import name_key
-from .search import CONFIGS
+from ..models.vendors import name_key
 
 PREFIX = "synthetic-"
 MARKER_SOURCE = "synthetic-dataset"
@@ -365,7 +366,7 @@ def make_entry(pk, world, rng, now, citation_ids):
             "created_at": published,
         }
         entry.citations.append((citation, says_vendors, says_techs))
-    # The same parts, in the same order, as tracker.search.document_parts.
+    # The same parts, in the same order, as tracker.browse.search.document_parts.
     context = [locality, world.country_names[country], operator, *vendor_names]
     context += [a for v in sorted(vendors, key=lambda v: world.vendor_info[v][0])
                 for a in world.vendor_info[v][2]]  # fmt: skip
@@ -386,7 +387,7 @@ def _combining():
 
 
 def _fold(text):
-    """tracker.search.fold, with the same result, faster: a regular expression strips the
+    """tracker.browse.search.fold, with the same result, faster: a regular expression strips the
     combining marks instead of a Python loop over every character; plain ASCII skips that.
     Folding each piece and joining gives what folding the joined text gives."""
     if not text.isascii():
@@ -395,7 +396,7 @@ def _fold(text):
 
 
 class Pairs:
-    """pair_sources as tracker.corroboration.refresh counts it, accumulated entry by entry."""
+    """pair_sources as tracker.editorial.corroboration.refresh counts it, entry by entry."""
 
     def __init__(self, world):
         self.world = world

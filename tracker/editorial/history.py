@@ -8,7 +8,7 @@ drafting that happened before is not presented as correction.
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Citation, Deployment
+from ..models import Citation, Deployment
 
 # Bookkeeping that changes with every save and says nothing to a reader.
 NOT_SHOWN = ["created_at", "updated_at", "last_verified_by", "published_at", "retracted_at"]

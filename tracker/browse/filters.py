@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import Truncator
 
+from ..graphics.regions import REGIONS
+from ..models import Country, Deployment, Source, Technology, Vendor
+from ..models.deployments import MAX_YEAR, MIN_YEAR
 from . import search
-from .models import Country, Deployment, Source, Technology, Vendor
-from .models.deployments import MAX_YEAR, MIN_YEAR
-from .regions import REGIONS
 
 MAX_QUERY_LENGTH = 200
 

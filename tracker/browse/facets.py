@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F
 
+from ..graphics.regions import REGIONS
+from ..models import Deployment, Source
 from .filters import SORTS, UNKNOWN_DECADE, leave_out_not_completed
-from .models import Deployment, Source
-from .regions import REGIONS
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Corrections from readers: the form on each public deployment page, and the view taking it.
 
-A correction is stored for the editors (tracker.corrections_admin) and changes nothing on the
-page by itself. Abuse is kept down without JavaScript and without asking any other host:
+A correction is stored for the editors (tracker.editorial.corrections_admin) and changes
+nothing on the page by itself. Abuse is kept down without JavaScript and without asking any other
+host:
 
 * Django's CSRF check: the view is never exempt.
 * A honeypot: a "website" field hidden from sighted readers, out of the tab order and labelled
@@ -38,8 +39,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
 
-from .models import Correction, Deployment
-from .models.corrections import MESSAGE_MAX_LENGTH, SOURCE_URL_MAX_LENGTH
+from ..models import Correction, Deployment
+from ..models.corrections import MESSAGE_MAX_LENGTH, SOURCE_URL_MAX_LENGTH
 
 ANCHOR = "correction"
 HONEYPOT = "website"
@@ -80,7 +81,7 @@ def address_hash(address):
         if ip.version == 6 and ip.ipv4_mapped:
             ip = ip.ipv4_mapped
         key = str(ipaddress.ip_network(f"{ip}/64", strict=False) if ip.version == 6 else ip)
-    return salted_hmac("tracker.corrections.address", key, algorithm="sha256").hexdigest()
+    return salted_hmac("tracker.editorial.corrections.address", key, algorithm="sha256").hexdigest()
 
 
 # --- The form -----------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Synthetic data for measuring the site at scale; never run on real data."""

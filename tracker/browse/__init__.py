@@ -1,0 +1,1 @@
+"""Finding entries: filters, facet counts and full-text search."""

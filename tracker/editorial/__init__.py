@@ -1,0 +1,1 @@
+"""Editors' work: roles, the publishing workflow, history, corrections and corroboration."""

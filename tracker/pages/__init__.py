@@ -1,0 +1,1 @@
+"""Public pages. Readers only ever see published deployments."""
