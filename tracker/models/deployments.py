@@ -25,6 +25,11 @@ def counted(through=""):
     )
 
 
+# The order of "what's new" (see DeploymentQuerySet.newest_first). Published rows always have a
+# date (deployment_published_has_date), so no NULLS LAST: the order matches the index's.
+NEWEST_FIRST = ("-published_at", "-id")
+
+
 class DeploymentQuerySet(models.QuerySet):
     def published(self):
         """Every entry readers may open and list when they ask, not-completed ones included."""
@@ -38,6 +43,16 @@ class DeploymentQuerySet(models.QuerySet):
     def public(self):
         """What has a public page: published entries, and retracted ones marked as such."""
         return self.filter(state__in=[Deployment.State.PUBLISHED, Deployment.State.RETRACTED])
+
+    def newest_first(self):
+        """By the date each entry was first published on this site, newest first.
+
+        Every entry a data import loads shares that import's date, so the date alone would leave
+        them in whatever order the database returns; the id breaks ties, and since ids grow as
+        rows are created, the entry created last on this site comes first. The same order is
+        used by ``?sort=newest``, "Latest entries" and the Atom feeds.
+        """
+        return self.order_by(*NEWEST_FIRST)
 
     def update(self, **kwargs):
         # Publishing row by row is what checks each entry's sources (Deployment.save).
@@ -181,7 +196,11 @@ class Deployment(models.Model):
         "“sii:Semptian_Algeria_2010”; empty for entries written here.",
     )
     state = models.CharField("publication state", max_length=12, choices=State, default=State.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when the entry is first published on this site and kept through unpublishing and
+    # republishing: what "newest" and "added since" mean. The sources' own dates are theirs.
+    published_at = models.DateTimeField(
+        "first published on this site", null=True, blank=True, editable=False
+    )
     retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
     retraction_reason = models.TextField(
         blank=True, help_text="Shown to readers on the retracted entry's page."
@@ -248,8 +267,11 @@ class Deployment(models.Model):
             ),
         ]
         indexes = [
-            # Every public page filters on state; "latest entries" orders by published_at.
-            models.Index(fields=["state", "-published_at"], name="deployment_state_pub_idx"),
+            # Every public page filters on state; "newest first" (latest entries, feeds,
+            # ?sort=newest, ?added_since=) orders and filters by published_at, then id.
+            models.Index(
+                fields=["state", "-published_at", "-id"], name="deployment_state_newest_idx"
+            ),
             # The status and start-year filters on the list page.
             models.Index(fields=["status"], name="deployment_status_idx"),
             models.Index(fields=["start_year"], name="deployment_start_year_idx"),
