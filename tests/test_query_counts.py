@@ -32,12 +32,12 @@ PAGES = {
     "/deployments/?q=quote&vendor=acme&country=RS&country=FR": 16,
     "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 15,
     "/deployments/{slug}/": 13,  # + facts per citation, entries also reporting
-    "/countries/": 1,
-    "/countries/serbia/": 11,
+    "/countries/": 2,  # + the countries the technology came from
+    "/countries/serbia/": 15,  # + figures both ways, countries of origin, one page of entries
     "/vendors/": 1,
-    "/vendors/acme/": 12,  # + the vendor's group
+    "/vendors/acme/": 15,  # + the vendor's group, figures, technologies, one page of entries
     "/technologies/": 1,
-    "/technologies/gait/": 6,
+    "/technologies/gait/": 10,  # + figures, map, timeline, origins, one page of entries
     "/sources/": 1,
     "/sources/report/": 5,
     "/findings/": 4,  # + the origin and technology choices

@@ -1,4 +1,9 @@
-"""Countries, vendors and technologies: an index of each and a page per record."""
+"""Countries, vendors and technologies: an index of each and a page per record.
+
+A profile page is the deployment list filtered to one record, introduced: summary figures, a
+map and a timeline, short "top" lists, one page of entries and a link to the filtered list for
+the rest. Nothing on it grows with the number of entries (tracker.pages.paging).
+"""
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -8,6 +13,16 @@ from ..graphics.charts import Timeline, year_counts
 from ..graphics.maps import country_counts, world_map
 from ..models import Country, Deployment, Designation, Technology, Vendor, VendorRelation
 from .common import PUBLISHED, findings_for_display, involved, list_link, published_deployments
+from .paging import TOP, page_of, summary, top
+
+# Exported entries shown on a country page; the rest are in the list filtered by origin.
+EXPORTS_SHOWN = 10
+DESIGNATIONS_SHOWN = 30
+
+
+def entries_page(request, deployments, *order):
+    """One page of ``deployments`` for a profile, in a stable order (pk breaks ties)."""
+    return page_of(request, deployments.order_by(*order, "pk"))
 
 
 class CountryListView(ListView):
@@ -21,30 +36,61 @@ class CountryListView(ListView):
             .order_by("region", "name")
         )
 
+    def get_context_data(self, **kwargs):
+        # Countries as exporters: where the technology recorded came from (one query).
+        exporters = (
+            Country.objects.filter(exported_deployments__in=Deployment.objects.counted())
+            .annotate(export_count=Count("exported_deployments", distinct=True))
+            .order_by("-export_count", "name")
+        )
+        return super().get_context_data(exporters=exporters, **kwargs)
+
 
 class CountryDetailView(DetailView):
+    """A country both ways: the entries in it (receiving) and those supplied from it."""
+
     model = Country
     template_name = "tracker/country_detail.html"
     context_object_name = "country"
 
     def get_context_data(self, **kwargs):
-        here = Deployment.objects.counted().filter(country=self.object)
-        vendors = involved(Vendor.objects.select_related("headquarters"), "deployments", here)
+        country = self.object
+        here = Deployment.objects.counted().filter(country=country)
+        exported = Deployment.objects.counted().filter(origin_countries=country)
+        page, notice = entries_page(
+            self.request, published_deployments().filter(country=country), "locality", "title"
+        )
+        vendors = top(Vendor.objects.select_related("headquarters"), "deployments", here)
         return super().get_context_data(
-            deployments=published_deployments().filter(country=self.object),
+            here=summary(here),
+            page_obj=page,
+            deployments=page.object_list,
+            page_notice=notice,
+            in_link=list_link(country=country.iso2),
+            origins=top(Country.objects, "exported_deployments", here),
+            vendors=vendors,
+            exported=summary(exported),
+            exported_entries=published_deployments()
+            .filter(origin_countries=country)
+            .order_by("country__name", "locality", "title", "pk")[:EXPORTS_SHOWN],
+            from_link=list_link(origin=country.iso2),
+            destinations=top(Country.objects, "deployments", exported),
+            exporting_vendors=top(Vendor.objects, "deployments", exported),
             map=world_map(
                 country_counts(Deployment.objects.counted()),
                 lambda c: reverse("country-detail", args=[c.slug]),
-                highlight=self.object.iso2,
-                title=f"{self.object.name} among all countries with deployments",
+                highlight=country.iso2,
+                title=f"{country.name} among all countries with deployments",
             ),
-            timeline=Timeline(year_counts(here)),
-            vendors=vendors,
+            timeline=Timeline(year_counts(here), title=f"Deployments in {country.name}"),
             technologies=involved(Technology.objects, "deployments", here),
-            designations=Designation.objects.filter(vendor__in=vendors).select_related(
-                "vendor", "source"
-            ),
-            findings=findings_for_display().filter(countries=self.object),
+            designations=Designation.objects.filter(
+                vendor__in=Vendor.objects.filter(deployments__in=here)
+            )
+            .select_related("vendor")
+            .order_by("vendor__name", "pk")[:DESIGNATIONS_SHOWN],
+            findings=findings_for_display().filter(countries=country)[:TOP],
+            top_shown=TOP,
             **kwargs,
         )
 
@@ -80,23 +126,33 @@ class VendorDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        deployments = (
-            published_deployments()
-            .filter(vendors=self.object)
-            .order_by("country__name", "locality", "title")
+        vendor = self.object
+        supplied = Deployment.objects.counted().filter(vendors=vendor)
+        page, notice = entries_page(
+            self.request,
+            published_deployments().filter(vendors=vendor),
+            "country__name",
+            "locality",
+            "title",
         )
-        supplied = Deployment.objects.counted().filter(vendors=self.object)
         return super().get_context_data(
-            deployments=deployments,
+            supplied=summary(supplied),
+            page_obj=page,
+            deployments=page.object_list,
+            page_notice=notice,
+            all_link=list_link(vendor=vendor.slug),
             map=world_map(
                 country_counts(supplied),
-                lambda c: list_link(vendor=self.object.slug, country=c.iso2),
-                title=f"Where {self.object.name} has supplied",
+                lambda c: list_link(vendor=vendor.slug, country=c.iso2),
+                title=f"Where {vendor.name} has supplied",
             ),
-            timeline=Timeline(year_counts(supplied)),
+            timeline=Timeline(year_counts(supplied), title=f"Deployments naming {vendor.name}"),
+            # Bounded by the number of countries, not of entries; each links to this vendor's
+            # entries in that country, not to the country's page.
             countries=involved(Country.objects, "deployments", supplied),
-            findings=findings_for_display().filter(vendors=self.object),
-            group=VendorRelation.objects.filter(Q(vendor=self.object) | Q(other=self.object))
+            technologies=top(Technology.objects, "deployments", supplied),
+            findings=findings_for_display().filter(vendors=vendor)[:TOP],
+            group=VendorRelation.objects.filter(Q(vendor=vendor) | Q(other=vendor))
             .select_related("vendor", "other", "source")
             .order_by("kind", "vendor__name", "other__name"),
             **kwargs,
@@ -119,10 +175,29 @@ class TechnologyDetailView(DetailView):
     context_object_name = "technology"
 
     def get_context_data(self, **kwargs):
-        using = Deployment.objects.counted().filter(technologies=self.object)
+        technology = self.object
+        using = Deployment.objects.counted().filter(technologies=technology)
+        page, notice = entries_page(
+            self.request,
+            published_deployments().filter(technologies=technology),
+            "country__name",
+            "locality",
+            "title",
+        )
         return super().get_context_data(
-            deployments=published_deployments().filter(technologies=self.object),
-            countries=involved(Country.objects, "deployments", using),
-            vendors=involved(Vendor.objects, "deployments", using),
+            using=summary(using),
+            page_obj=page,
+            deployments=page.object_list,
+            page_notice=notice,
+            all_link=list_link(technology=technology.slug),
+            map=world_map(
+                country_counts(using),
+                lambda c: list_link(technology=technology.slug, country=c.iso2),
+                title=f"Where {technology.name} is recorded",
+            ),
+            timeline=Timeline(year_counts(using), title=f"Deployments of {technology.name}"),
+            vendors=top(Vendor.objects, "deployments", using),
+            origins=top(Country.objects, "exported_deployments", using),
+            top_shown=TOP,
             **kwargs,
         )
