@@ -26,6 +26,18 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache(settings):
+    """Each test starts with its own empty page cache in memory (tracker.ops.cache): a page
+    cached by an earlier test may show rows its rolled-back transaction took away."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def article(db):
     """The founding article's vendors, sources, deployments, designations and findings."""

@@ -6,6 +6,7 @@ A value that cannot be understood stops start-up with a message naming the varia
 than falling back to a default nobody asked for.
 """
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -109,7 +110,9 @@ def postgres_timeouts(options):
     options = dict(options)
     options.setdefault("connect_timeout", connect)
     server = options.get("options", "")
-    options["options"] = f"{server} -c statement_timeout={statement * 1000}".strip()
+    # No JIT compilation: the site's queries are short, and compiling them cost more than it
+    # saved (hundreds of ms on the list's query at 1M entries, docs/performance.md).
+    options["options"] = f"{server} -c statement_timeout={statement * 1000} -c jit=off".strip()
     return options
 
 
@@ -159,6 +162,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session, user, CSRF and messages it checks; its hits skip everything below.
+    "tracker.ops.cache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database that fails or times out gives readers a 503 page, not a traceback or nothing.
@@ -263,6 +268,35 @@ AXES_LOCKOUT_CALLABLE = "tracker.admin.lockouts.lockout_response"
 # admin's failed-login log; the start-up banner is not.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+
+# Anonymous public pages are cached (tracker.ops.cache). With REDIS_URL, in Redis, which every
+# app server of the site shares, so a publish through one is seen through all at once. Without
+# it, in files under var/cache/, shared by the worker processes of one machine (memory of its
+# own per process would let one worker serve a page another has invalidated), one folder per
+# database so that two sites on one machine never serve each other's pages. Tests use memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+
+def caches(redis_url, database_name):
+    if redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # A Redis that hangs must cost a reader a moment, not a request (tracker.ops.cache
+            # renders the page when the cache fails).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    folder = hashlib.sha256(str(database_name).encode()).hexdigest()[:16]
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / folder,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
+
+CACHES = {"default": caches(REDIS_URL, DATABASES["default"]["NAME"])}
+# How long a cached page is kept at most; any public change replaces it at once anyway.
+TRACKER_CACHE_SECONDS = env_int("TRACKER_CACHE_SECONDS", 600)
 
 # Entries not checked against their sources for longer than this are flagged to editors.
 TRACKER_STALE_AFTER_MONTHS = env_int("TRACKER_STALE_AFTER_MONTHS", 12)

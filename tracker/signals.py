@@ -5,16 +5,32 @@
 - Search: a deployment's searchable text includes its vendors' names and aliases, its
   technologies, its citations and their sources, so a change to any of those refreshes the
   deployments concerned.
+- The page cache (``tracker.ops.cache``): any saved, deleted or relinked public record makes
+  every cached page out of date, on every app server. Drafts are included: telling whether a
+  save touches what readers see would take a query per save, and a stale page is the worse
+  mistake.
 
 Fixture loading (raw saves) is included: loaddata must leave a consistent database.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 
 from .browse import search
 from .editorial import corroboration
-from .models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+from .models import (
+    Citation,
+    Country,
+    Deployment,
+    Designation,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+    VendorRelation,
+)
+from .ops import cache
 
 # --- Corroboration: how many sources support each supplier–country pair ------------------------
 
@@ -137,3 +153,46 @@ def source_saved(sender, instance, raw=False, **kwargs):
         search.refresh(
             Citation.objects.filter(source=instance).values_list("deployment_id", flat=True)
         )
+
+
+# --- The page cache ----------------------------------------------------------------------------
+
+def public_models():
+    """What readers see is made of these. Not readers' corrections, history rows (each shadows
+    a save below) or counts derived from these (they change when these do)."""
+    return [
+        Citation,
+        Country,
+        Deployment,
+        Designation,
+        Finding,
+        Source,
+        Technology,
+        Vendor,
+        VendorAlias,
+        VendorRelation,
+    ]
+
+
+def public_data_changed(sender, **kwargs):
+    cache.bump()
+
+
+def relations_changed(sender, action, **kwargs):
+    if action.startswith("post_") and sender._meta.app_label == "tracker":
+        cache.bump()
+
+
+# Per model, not for every sender: a post_delete receiver for all models would stop Django
+# deleting the link rows of a deleted entry in one query. Links are covered by m2m_changed.
+for _model in public_models():
+    post_save.connect(public_data_changed, sender=_model, dispatch_uid=f"cache-save-{_model}")
+    post_delete.connect(public_data_changed, sender=_model, dispatch_uid=f"cache-del-{_model}")
+m2m_changed.connect(relations_changed, dispatch_uid="cache-m2m")
+
+
+@receiver(post_migrate)
+def schema_changed(sender, **kwargs):
+    # A deploy runs migrate: pages rendered by the previous code are not kept.
+    if sender.label == "tracker":
+        cache.bump()

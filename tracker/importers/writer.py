@@ -36,6 +36,7 @@ from tracker.models import (
     VendorAlias,
 )
 from tracker.models.vendors import name_key
+from tracker.ops import cache as page_cache
 
 from . import technologies
 from .base import ImportConflict, slugify_ascii
@@ -69,6 +70,9 @@ def deferred_search_refresh():
     ids = sorted(pending)
     for start in range(0, len(ids), REFRESH_CHUNK):
         original(ids[start : start + REFRESH_CHUNK])
+    # The refreshes above write with update(), which no signal reports: readers' cached pages
+    # (imports, load_site_data) are replaced here, and again when the run's transaction commits.
+    page_cache.bump()
 
 
 def _stated(objects, states):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from tracker.browse import search
 from tracker.models import Deployment
+from tracker.ops import cache as page_cache
 
 
 class Command(BaseCommand):
@@ -12,4 +13,5 @@ class Command(BaseCommand):
     def handle(self, **options):
         ids = list(Deployment.objects.values_list("pk", flat=True))
         search.refresh(ids)
+        page_cache.bump()  # update() fires no signal: search results change for readers
         self.stdout.write(f"Search documents rebuilt for {len(ids)} deployment(s).")
