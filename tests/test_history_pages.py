@@ -79,7 +79,8 @@ def test_changes_since_publication_are_listed_newest_first_with_their_dates(clie
 def test_the_page_shows_each_change_date_as_readers_read_dates(client, corrected):
     body = client.get(corrected.get_absolute_url()).content.decode()
     assert "1 March 2025, 12:00</time>: citation added" in body
-    assert "First published 10 January 2025" in body
+    assert "First published on this site" in body
+    assert ">10 January 2025</time>" in body
 
 
 def test_a_removed_citation_is_listed_as_removed(client, corrected):
@@ -134,6 +135,8 @@ def test_changes_across_entries_are_listed_newest_first_with_dates_and_fields(cl
         ("2025-06-01T00:00:00+00:00", "First entry", "changed: locality"),
         ("2025-05-01T00:00:00+00:00", "Second entry", "changed: scale"),
         ("2025-04-01T00:00:00+00:00", "First entry", "changed: summary"),
+        ("2025-01-10T09:00:00+00:00", "Second entry", "published"),
+        ("2025-01-10T09:00:00+00:00", "First entry", "published"),
     ]
 
 
@@ -148,7 +151,8 @@ def test_recent_changes_find_each_entry_behind_the_latest_history_rows():
     edit(entry, datetime(2025, 3, 1, tzinfo=UTC), summary="Corrected.")
     changes = history.recent_changes(limit=2)
     assert [(c.deployment.title, c.what) for c in changes] == [
-        ("Published entry", "changed: summary")
+        ("Published entry", "changed: summary"),
+        ("Published entry", "published"),
     ]
 
 

@@ -240,16 +240,20 @@ class TestListsAndExports:
         assert client.get(f"/deployments/{slug}/").status_code == 404
 
 
-def test_recent_changes_leave_out_entries_returned_to_draft(client):
+def test_recent_changes_show_an_entry_returned_to_draft_as_it_was_published_and_unlinked(client):
     kept = published_deployment(title="Still published entry")
     hidden = published_deployment(title="Entry back in draft")
     for entry in (kept, hidden):
         entry.summary = "Corrected after publication."
         entry.save()
     workflow.unpublish(hidden)
+    hidden.title = "Draft title no reader has seen"
+    hidden.save()
     body = main(page(client, "/changes/"))
     assert "Still published entry" in body
-    assert "Entry back in draft" not in body
+    assert 'Entry back in draft <span class="muted">(no longer published)</span>' in body
+    assert hidden.get_absolute_url() not in body
+    assert "Draft title no reader has seen" not in body
 
 
 def test_recent_changes_list_a_retraction_as_such(client):

@@ -1,6 +1,7 @@
 """Atom feeds of newly published deployments: all of them, per country and per vendor.
 
-Each feed lists the 50 most recently published entries, newest first. An entry's id is its
+Each feed lists 50 entries in the order of ``?sort=newest`` (Deployment.newest_first: first
+published on this site, newest first, then the entry created last). An entry's id is its
 permalink, its summary the entry's summary followed by the first quoted source, its
 ``published`` date when it was published and its ``updated`` date when it last changed. The
 feed's own id is its URL. Drafts never appear.
@@ -49,7 +50,7 @@ class DeploymentFeed(Feed):
                 "technologies",
                 Prefetch("citations", queryset=Citation.objects.select_related("source")),
             )
-            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+            .newest_first()[:FEED_LENGTH]
         )
 
     def item_title(self, item):

@@ -1,14 +1,17 @@
 """The deployment list's filters. The URL is the state: every filter is a GET parameter."""
 
+from datetime import datetime, time
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from ..graphics.regions import REGIONS
 from ..models import Country, Deployment, Source, Technology, Vendor
-from ..models.deployments import MAX_YEAR, MIN_YEAR
+from ..models.deployments import MAX_YEAR, MIN_YEAR, NEWEST_FIRST
 from . import search
 
 MAX_QUERY_LENGTH = 200
@@ -63,6 +66,29 @@ class CodeFilter(django_filters.ModelMultipleChoiceFilter):
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class AddedSinceField(forms.DateField):
+    """One unambiguous form of date (2026-12-01), refused with a message saying which."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": "“Added since” takes a date written YYYY-MM-DD, e.g. 2026-12-01.",
+    }
+
+
+class AddedSinceFilter(django_filters.DateFilter):
+    """Entries first published on this site on or after a day (the site's time zone)."""
+
+    field_class = AddedSinceField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        # From the start of that day, as an aware time: compares with the index on published_at
+        # (a __date lookup would cast every row).
+        start = timezone.make_aware(datetime.combine(value, time.min))
+        return queryset.filter(published_at__gte=start)
 
 
 UNKNOWN_DECADE = "unknown"
@@ -164,6 +190,7 @@ class DeploymentFilter(django_filters.FilterSet):
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
     )
+    added_since = AddedSinceFilter(label="Added to this site since")
 
     decade = django_filters.MultipleChoiceFilter(
         method="filter_decade", choices=decade_choices, label="Decade started"
@@ -220,7 +247,7 @@ class DeploymentFilter(django_filters.FilterSet):
         if sort == "relevance":
             return [F("rank").desc(), "title"]
         if sort == "newest":
-            return [F("published_at").desc(nulls_last=True), "title"]
+            return list(NEWEST_FIRST)
         if sort == "year":
             return [F("start_year").asc(nulls_last=True), "country__name", "title"]
         return ["country__name", "locality", "title"]

@@ -1,5 +1,6 @@
 """About, methods and recent changes: how the site's data came to be."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.views.generic import TemplateView
 
@@ -9,10 +10,18 @@ from ..models.deployments import counted
 
 
 class ChangesView(TemplateView):
+    """/changes/: entries published, changed, retracted or unpublished, newest first, by page."""
+
     template_name = "tracker/changes.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(changes=history.recent_changes(), **kwargs)
+        paginator = Paginator(history.site_events(), self.paginate_by)
+        # A page past the end or not a number shows the nearest page, never an error.
+        page = paginator.get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            changes=history.describe(page.object_list), page_obj=page, **kwargs
+        )
 
 
 # The sources of the site's data, by slug: the founding article and the two imported datasets.

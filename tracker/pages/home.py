@@ -3,6 +3,7 @@
 from django.db.models import Max, Q
 from django.views.generic import TemplateView
 
+from ..editorial import history
 from ..graphics.charts import Timeline, year_counts
 from ..graphics.maps import country_counts, world_map
 from ..models import Country, Deployment, Source, Vendor
@@ -35,7 +36,8 @@ class HomeView(TemplateView):
                 .distinct()
                 .count(),
             },
-            latest=published_deployments().order_by("-published_at", "title")[:6],
+            latest=published_deployments().newest_first()[:6],
+            since_last_import=history.since_last_import(),
             map=world_map(
                 country_counts(published),
                 lambda c: list_link(country=c.iso2),

@@ -25,7 +25,7 @@ from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
 from tracker.importers.writer import deferred_search_refresh
-from tracker.models import Citation, SiteDataLoad, Source
+from tracker.models import Citation, Deployment, SiteDataLoad, Source
 
 FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("article.json", "imported.json")]
 REASON = "Loaded with the site's data"
@@ -65,6 +65,8 @@ class Command(BaseCommand):
                     "over the records it holds (editors' changes to them included).",
                 )
                 continue
+            slugs = deployment_slugs(path)
+            kept = site_dates(slugs)
             # Each entry's search document and corroboration count are rebuilt once at the end
             # rather than at every row, relation and citation the file saves.
             with deferred_search_refresh():
@@ -72,8 +74,10 @@ class Command(BaseCommand):
                 if done:
                     for line in remove_what_the_file_dropped(path):
                         self.say(verbosity, line)
+            now = timezone.now()
+            date_on_this_site(slugs, kept, now)
             SiteDataLoad.objects.update_or_create(
-                name=path.name, defaults={"sha256": digest, "loaded_at": timezone.now()}
+                name=path.name, defaults={"sha256": digest, "loaded_at": now}
             )
             loaded = True
         if not loaded:
@@ -92,6 +96,37 @@ class Command(BaseCommand):
     def say(self, verbosity, message):
         if verbosity:
             self.stdout.write(message)
+
+
+def deployment_slugs(path):
+    items = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [item["fields"]["slug"] for item in items if item["model"] == "tracker.deployment"]
+
+
+def site_dates(slugs):
+    """When the entries of a file already here were created, updated and first published."""
+    rows = Deployment.objects.filter(slug__in=slugs).values_list(
+        "slug", "created_at", "updated_at", "published_at"
+    )
+    return {slug: dates for slug, *dates in rows}
+
+
+def date_on_this_site(slugs, kept, now):
+    """Dates that are facts about this site, not the file's.
+
+    A fixture carries fixed timestamps (so that regenerating it gives the same bytes): they say
+    nothing of when this site published anything. An entry new to this database was created and
+    published by this load, so it is dated now; one already here keeps the dates it had (loading
+    a newer file over it is no first publication; its history records what changed). The
+    sources' own dates are theirs and untouched.
+    """
+    for slug, (created, updated, published) in kept.items():
+        entry = Deployment.objects.filter(slug=slug)
+        entry.update(created_at=created, updated_at=updated)
+        entry.filter(published_at__isnull=False).update(published_at=published or now)
+    new = Deployment.objects.filter(slug__in=[slug for slug in slugs if slug not in kept])
+    new.update(created_at=now, updated_at=now)
+    new.filter(published_at__isnull=False).update(published_at=now)
 
 
 def untouched_by_editors(model, pks):
