@@ -10,9 +10,10 @@ feed's own id is its URL. Drafts never appear.
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from .exports import LICENCE, SITE_NAME
 from .models import Citation, Country, Deployment, Vendor
@@ -21,17 +22,31 @@ FEED_LENGTH = 50
 
 
 class TrackerAtomFeed(Atom1Feed):
-    """Atom whose feed id is the feed's own URL (Django's default is the page it links to)."""
+    """Atom whose feed id is the feed's own URL (Django's default is the page it links to),
+    with the feed's stylesheets named before the root element, as Django does only for RSS."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.feed["id"] = self.feed["feed_url"] or self.feed["id"]
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", str(stylesheet))
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 class DeploymentFeed(Feed):
     """What every deployment feed shares; subclasses choose the deployments and the titles."""
 
     feed_type = TrackerAtomFeed
+    # A browser opening a feed shows it as a page (its title, entries, and that it is meant
+    # for a feed reader) instead of raw XML; feed readers ignore the stylesheet.
+    stylesheets = [Stylesheet(reverse_lazy("feed-stylesheet"), mimetype="text/xsl")]
     author_name = SITE_NAME
     feed_copyright = (
         f"Data: {SITE_NAME}, {LICENCE}. Quotations remain the property of their publishers."

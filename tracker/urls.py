@@ -4,7 +4,7 @@ from django.urls import path
 from . import exports, feeds
 from .editorial import corrections
 from .ops import health
-from .pages import about, deployments, home, profiles, sources
+from .pages import about, assets, deployments, home, profiles, sources
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -42,9 +42,11 @@ urlpatterns = [
     path("methods/", about.MethodsView.as_view(), name="methods"),
     path("data/", exports.DataView.as_view(), name="data"),
     path("feeds/latest.atom", feeds.LatestDeploymentsFeed(), name="feed-latest"),
+    path("feeds/feed.xsl", assets.feed_stylesheet, name="feed-stylesheet"),
     path("feeds/countries/<slug:slug>.atom", feeds.CountryDeploymentsFeed(), name="feed-country"),
     path("feeds/vendors/<slug:slug>.atom", feeds.VendorDeploymentsFeed(), name="feed-vendor"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
