@@ -6,6 +6,9 @@ Each map is one inline <svg>: every country with entries is a link around its sh
 <title> giving its name and count; the others are plain grey shapes. No tiles, no script, no
 request to any host. Colour is never the only clue: the counts are in the titles and in the
 table the template shows beside the map, which also lists countries too small to draw.
+
+Where the technology came from (the exporting countries of the entries shown) is hatched over
+the shading, so buyers and sellers read apart; a filtered map frames the countries involved.
 """
 
 import functools
@@ -73,6 +76,64 @@ def checked(d):
     return mark_safe(d)
 
 
+SUBPATH = re.compile(r"M([^la]+)([la])([^z]*)z")
+NUMBER = re.compile(r"-?\d*\.?\d+")
+WORLD = (0.0, 0.0, 960.0, 424.0)  # the shipped viewBox, as numbers
+# A framed map never shows less than this share of the world's width (Serbia alone would fill
+# it, with nothing around to say where it is), and past the larger share shows the whole world.
+FOCUS_MIN_SHARE, FOCUS_MAX_SHARE, FOCUS_MARGIN = 0.3, 0.8, 0.12
+
+
+def subpath_boxes(d):
+    """(left, top, right, bottom) of each ring of path data as build_world_shapes writes it."""
+    for start, command, rest in SUBPATH.findall(d):
+        x, y = (float(v) for v in NUMBER.findall(start))
+        if command == "a":  # a marker: two half circles of radius r
+            r = float(NUMBER.findall(rest)[0])
+            yield x, y - r, x + 2 * r, y + r
+            continue
+        values = [float(v) for v in NUMBER.findall(rest)]
+        xs, ys = [x], [y]
+        for dx, dy in zip(values[::2], values[1::2], strict=False):
+            xs.append(xs[-1] + dx)
+            ys.append(ys[-1] + dy)
+        yield min(xs), min(ys), max(xs), max(ys)
+
+
+@functools.cache
+def main_boxes():
+    """iso2: the box of each country's largest ring, once per process.
+
+    The largest ring only: France's includes French Guiana and Réunion, and framing Europe
+    around all three would frame half the world.
+    """
+    boxes = {}
+    for iso2, shape in shapes().by_iso2.items():
+        rings = list(subpath_boxes(shape.d))
+        if rings:
+            boxes[iso2] = max(rings, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    return boxes
+
+
+def framed(iso2s):
+    """A viewBox around these countries, in the world's proportions, or "" for the whole world."""
+    boxes = [main_boxes()[c] for c in iso2s if c in main_boxes()]
+    if not boxes:
+        return ""
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    world_w, world_h = WORLD[2], WORLD[3]
+    width = max((right - left) * (1 + 2 * FOCUS_MARGIN), world_w * FOCUS_MIN_SHARE)
+    height = max((bottom - top) * (1 + 2 * FOCUS_MARGIN), 1)
+    width = max(width, height * world_w / world_h)
+    if width >= world_w * FOCUS_MAX_SHARE:
+        return ""
+    height = width * world_h / world_w
+    x = min(max((left + right - width) / 2, 0), world_w - width)
+    y = min(max((top + bottom - height) / 2, 0), world_h - height)
+    return f"{x:.1f} {y:.1f} {width:.1f} {height:.1f}"
+
+
 @dataclass(frozen=True)
 class CountryCount:
     iso2: str
@@ -114,14 +175,31 @@ def country_counts(deployments):
     return sorted(counts, key=lambda c: (-c.count, c.name))
 
 
-def world_map(counts, link, *, highlight="", title="Deployments per country", dom_id="world-map"):
+def world_map(
+    counts,
+    link,
+    *,
+    highlight="",
+    title="Deployments per country",
+    dom_id="world-map",
+    origins=(),
+    focus=False,
+):
     """A map of ``counts`` (CountryCount rows), each country linking to ``link(country_count)``.
 
     ``highlight`` is the ISO alpha-2 code of a country to outline (the country's own page).
     ``dom_id`` prefixes the ids the SVG's title and description need; change it only when a
-    page shows two maps.
+    page shows two maps. ``origins`` are (iso2, name) pairs of the countries the technology
+    came from, hatched; ``focus`` frames the countries shown (a filtered list) and mutes the rest.
     """
-    return WorldMap([replace(c, link=link(c)) for c in counts], highlight or "", title, dom_id)
+    return WorldMap(
+        [replace(c, link=link(c)) for c in counts],
+        highlight or "",
+        title,
+        dom_id,
+        tuple(Origin(iso2, name) for iso2, name in origins),
+        focus,
+    )
 
 
 def render_world_map(counts, *, link, highlight=None, label="Deployments per country"):
@@ -140,15 +218,38 @@ def render_world_map(counts, *, link, highlight=None, label="Deployments per cou
 
 
 @dataclass(frozen=True)
+class Origin:
+    iso2: str
+    name: str
+
+
+@dataclass(frozen=True)
 class WorldMap:
     counts: list
     highlight: str = ""
     title: str = "Deployments per country"
     dom_id: str = "world-map"
+    origins: tuple = ()  # Origin rows: where the technology came from, hatched
+    focus: bool = False
 
     @property
     def legend(self):
         return [(index, label) for index, (_, label) in enumerate(BREAKS, start=1)]
+
+    @property
+    def view_box(self):
+        """The whole world, or on a filtered map the frame around the countries involved."""
+        if self.focus:
+            # The buyers only: framing the sellers too would zoom Serbia out to include China.
+            box = framed([c.iso2 for c in self.counts if c.count > 0])
+            if box:
+                return box
+        return str(shapes().view_box)
+
+    @property
+    def drawn_origins(self):
+        by_iso2 = shapes().by_iso2
+        return [o for o in self.origins if o.iso2 in by_iso2]
 
     @property
     def unmapped(self):
@@ -180,6 +281,7 @@ class WorldMap:
                 format_html('<path class="map-halo" d="{}" aria-hidden="true"/>', highlighted.d),
                 self._country(highlighted, counted, " map-highlight"),
             ]
+        parts.append(self._origins_overlay())
         shown = len(counted)
         noun = "country has" if shown == 1 else "countries have"
         desc = (
@@ -189,10 +291,14 @@ class WorldMap:
             if shown
             else "No country has a deployment here yet; every country is grey."
         )
+        if self.drawn_origins:
+            names = ", ".join(o.name for o in self.drawn_origins)
+            desc += f" Hatched: where the technology came from ({names})."
         return format_html(
-            '<svg class="world-map" viewBox="{}" role="group" aria-labelledby="{}-title {}-desc">'
+            '<svg class="world-map{}" viewBox="{}" role="group" aria-labelledby="{}-title {}-desc">'
             '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-            drawn.view_box,
+            " map-focused" if self.focus else "",
+            self.view_box,
             self.dom_id,
             self.dom_id,
             self.dom_id,
@@ -200,6 +306,39 @@ class WorldMap:
             self.dom_id,
             desc,
             mark_safe("".join(parts)),  # format_html, or escape() on all that comes from outside
+        )
+
+    def _origins_overlay(self):
+        """Stripes over each exporting country, whatever its shade, above every shape.
+
+        Black and white stripes, so that one of the two shows on the lightest and the darkest
+        shade alike; the stripes keep their size on screen when the map is framed closer.
+        """
+        origins = self.drawn_origins
+        if not origins:
+            return ""
+        scale = float(self.view_box.split()[2]) / WORLD[2]
+        size = 8 * scale
+        by_iso2 = shapes().by_iso2
+        paths = "".join(
+            f'<path class="map-origin" d="{by_iso2[o.iso2].d}"/>' for o in origins
+        )  # path data was checked when the shapes were loaded
+        return format_html(
+            '<g aria-hidden="true"><defs><pattern id="{}-hatch" patternUnits="userSpaceOnUse" '
+            'width="{}" height="{}" patternTransform="rotate(45)">'
+            '<rect class="map-hatch-light" width="{}" height="{}"/>'
+            '<rect class="map-hatch-dark" x="{}" width="{}" height="{}"/></pattern></defs>'
+            '<g class="map-origins" fill="url(#{}-hatch)">{}</g></g>',
+            self.dom_id,
+            f"{size:.2f}",
+            f"{size:.2f}",
+            f"{size / 5:.2f}",
+            f"{size:.2f}",
+            f"{size / 5:.2f}",
+            f"{size / 5:.2f}",
+            f"{size:.2f}",
+            self.dom_id,
+            mark_safe(paths),
         )
 
     @staticmethod

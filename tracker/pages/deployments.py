@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from .. import exports
 from ..browse.facets import facet_counts
 from ..browse.filters import SORTS, DeploymentFilter
+from ..browse.selection import chips, heading
 from ..editorial import corroboration, history
 from ..editorial.corrections import CorrectionFormMixin
 from ..graphics.maps import country_counts, world_map
@@ -57,10 +58,14 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         context["page_notice"] = getattr(self, "page_notice", "")
         context["facets"] = facet_counts(self.filterset)
         context["sorts"] = SORTS
+        context["selection"] = heading(self.filterset, context["paginator"].count)
+        context["chips"] = chips(self.filterset)
         context["map"] = world_map(
             country_counts(self.object_list),
             self.narrowed_to_country,
             title="Deployments matching these filters, per country",
+            origins=origins_shown(context["facets"]),
+            focus=bool(context["chips"]),
         )
         return context
 
@@ -71,6 +76,18 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         for key in ("page", "format"):
             params.pop(key, None)
         return "?" + params.urlencode()
+
+
+def origins_shown(facets):
+    """(iso2, name) of the countries the results' technology came from, read off the origin
+    facet (no query of its own): with no origin chosen, its options with a count are exactly
+    the results' origins; with some chosen, those are."""
+    for facet in facets:
+        if facet["param"] == "origin":
+            options = [o for o in facet["options"] if o["count"]]
+            chosen = [o for o in options if o["checked"]]
+            return [(o["value"], o["label"]) for o in chosen or options]
+    return []
 
 
 def printable_params(params):
