@@ -13,6 +13,7 @@ from ..browse.filters import SORTS, DeploymentFilter
 from ..browse.selection import chips, heading
 from ..editorial import corroboration, history
 from ..editorial.corrections import CorrectionFormMixin
+from ..graphics.flows import list_flows
 from ..graphics.maps import country_counts, world_map
 from ..models import (
     Deployment,
@@ -58,6 +59,7 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         context["page_notice"] = getattr(self, "page_notice", "")
         context["facets"] = facet_counts(self.filterset)
         context["sorts"] = SORTS
+        context["flows"] = list_flows(self.object_list, self.filterset.data)
         context["selection"] = heading(self.filterset, context["paginator"].count)
         context["chips"] = chips(self.filterset)
         context["map"] = world_map(

@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from ..editorial import history
 from ..graphics.charts import Timeline, year_counts
+from ..graphics.flows import flow_diagram
 from ..graphics.maps import country_counts, world_map
 from ..models import Country, Deployment, Source, Vendor
 from .common import findings_for_display, list_link, published_deployments
@@ -38,6 +39,7 @@ class HomeView(TemplateView):
             },
             latest=published_deployments().newest_first()[:6],
             since_last_import=history.since_last_import(),
+            flows=flow_diagram(published),
             map=world_map(
                 country_counts(published),
                 lambda c: list_link(country=c.iso2),
