@@ -3,6 +3,30 @@
 from django.db import models
 from django.urls import reverse
 
+# What readers call a country where the stored name (pycountry's common name, else its ISO
+# 3166-1 name) is an inverted or official form. Shown on pages only: the stored name stays what
+# ISO and pycountry say, in the data, exports and admin filters, so codes and names still match
+# other datasets.
+DISPLAY_NAMES = {
+    "BN": "Brunei",
+    "CD": "Democratic Republic of the Congo",
+    "CG": "Republic of the Congo",
+    "FK": "Falkland Islands",
+    "FM": "Micronesia",
+    "MF": "Saint Martin",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "SX": "Sint Maarten",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "United States Virgin Islands",
+}
+
+
+def display_name(iso2, name):
+    """The name readers expect for the country with this code and stored name."""
+    return DISPLAY_NAMES.get(iso2, name)
+
 
 class CountryQuerySet(models.QuerySet):
     def with_published_counts(self):
@@ -63,10 +87,15 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.slug])
 
     def natural_key(self):
         return (self.iso2,)
+
+    @property
+    def display_name(self):
+        """The common name for pages ("Russia"); ``name`` keeps the stored one."""
+        return display_name(self.iso2, self.name)
