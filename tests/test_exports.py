@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import publish
 from tracker import exports
-from tracker.exports import COLUMNS, EXAMPLE_HOST, csv_cell
+from tracker.exports import COLUMNS, EXAMPLE_HOST, csv_cell, read_csv
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor
 
 FRENCH = {"france-hikvision-dahua", "france-pass-sanitaire"}
@@ -60,7 +60,7 @@ def body(response):
 def csv_rows(response):
     text = body(response)
     assert text.startswith("\ufeff"), "the CSV starts with a byte-order mark for Excel"
-    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    return read_csv(text)  # which checks the end row: the file is complete
 
 
 def csv_header(response):
@@ -170,7 +170,8 @@ def test_an_export_with_no_match_is_a_header_or_an_empty_list(client, article):
     as_json = client.get("/deployments/", {"country": "IS", "format": "json"})
 
     assert as_csv.status_code == as_json.status_code == 200
-    assert body(as_csv) == "\ufeff" + ",".join(field.name for field in COLUMNS) + "\r\n"
+    header = "\ufeff" + ",".join(field.name for field in COLUMNS) + "\r\n"
+    assert body(as_csv) == header + "# end of export,0\r\n"
     data = export_json(as_json)
     assert (data["results"], data["count"]) == ([], 0)
 

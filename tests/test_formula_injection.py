@@ -1,6 +1,5 @@
 """CSV exports never hand a spreadsheet a formula to run; the JSON keeps every text exactly."""
 
-import csv
 import io
 import json
 
@@ -8,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from tests.factories import published_deployment
-from tracker.exports import export_response
+from tracker.exports import export_response, read_csv
 from tracker.exports.columns import csv_cell, csv_text
 from tracker.models import Deployment
 
@@ -19,7 +18,7 @@ TITLE = '=HYPERLINK("http://x")'
 
 def csv_rows(response):
     text = response.getvalue().decode("utf-8").removeprefix("\ufeff")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    return read_csv(text)
 
 
 def test_an_entry_titled_with_a_formula_is_exported_as_text_in_the_csv(client):

@@ -8,8 +8,6 @@
 Examples are few (max_examples ≤ 25, no deadline) so that the file runs in seconds.
 """
 
-import csv
-import io
 import json
 
 import pytest
@@ -32,6 +30,7 @@ from tracker.browse.facets import facet_counts
 from tracker.browse.filters import DeploymentFilter
 from tracker.browse.search import fold
 from tracker.editorial import workflow
+from tracker.exports import read_csv
 from tracker.models import Deployment, Source
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +213,7 @@ def test_every_page_export_and_feed_lists_published_entries_only(client, db, sta
 
 def exported_slugs(client):
     as_csv = b"".join(client.get("/deployments/?format=csv").streaming_content)
-    rows = csv.DictReader(io.StringIO(as_csv.decode("utf-8-sig")))
+    rows = read_csv(as_csv.decode("utf-8-sig"))
     csv_slugs = {row["slug"] for row in rows}
     as_json = json.loads(b"".join(client.get("/deployments/?format=json").streaming_content))
     assert {row["slug"] for row in as_json["results"]} == csv_slugs

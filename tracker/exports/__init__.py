@@ -19,11 +19,14 @@ from .columns import (
 )
 from .stream import (
     CSV_BOM,
+    CSV_END,
     EXPORT_FORMATS,
+    IncompleteExport,
     csv_lines,
     export_filename,
     export_response,
     for_export,
+    read_csv,
 )
 from .views import (
     FORMAT_PARAM,
@@ -42,6 +45,7 @@ __all__ = [
     "COLUMNS",
     "COLUMN_NAMES",
     "CSV_BOM",
+    "CSV_END",
     "EXAMPLE_HOST",
     "EXPORT_FORMATS",
     "FORMATS",
@@ -53,6 +57,7 @@ __all__ = [
     "DataView",
     "DeploymentJSONView",
     "DetailExportMixin",
+    "IncompleteExport",
     "ListExportMixin",
     "csv_cell",
     "csv_lines",
@@ -61,5 +66,6 @@ __all__ = [
     "export_filename",
     "export_response",
     "for_export",
+    "read_csv",
     "requested_format",
 ]

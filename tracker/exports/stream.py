@@ -7,6 +7,7 @@ number of queries depends on the number of chunks, never on the number of rows
 """
 
 import csv
+import io
 import json
 import re
 import unicodedata
@@ -39,6 +40,9 @@ CHUNK_SIZE = 500
 WRITE_SIZE = 64 * 1024
 
 CSV_BOM = "\ufeff"
+# The first cell of the CSV's last row; no slug can begin with "#".
+CSV_END = "# end of export"
+CSV_FAILED = "# export failed"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
 JSON_CONTENT_TYPE = "application/json"
 MAX_FILENAME_LENGTH = 120
@@ -87,11 +91,48 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+def csv_lines(rows: Iterable[dict], *, end_row=True) -> Iterator[str]:
+    """The header, the rows, then the end row: ``# end of export,<number of rows>``.
+
+    A download cut short (a worker killed, a connection lost, the database failing midway)
+    lacks the end row, so the reader can tell it from a complete file (/data/ says how); a
+    failure this process sees is also written down as ``# export failed,<rows so far>``.
+    """
     writer = csv.writer(_Echo())
     yield CSV_BOM + writer.writerow(COLUMN_NAMES)
-    for row in rows:
-        yield writer.writerow([csv_cell(row[f.name], nested=f.nested) for f in COLUMNS])
+    count = 0
+    try:
+        for row in rows:
+            yield writer.writerow([csv_cell(row[f.name], nested=f.nested) for f in COLUMNS])
+            count += 1
+    except Exception:
+        yield writer.writerow([CSV_FAILED, count])
+        raise  # and the connection is cut before the response ends
+    if end_row:
+        yield writer.writerow([CSV_END, count])
+
+
+class IncompleteExport(ValueError):
+    """A CSV export without its end row, or whose end row counts other rows than it holds."""
+
+
+def read_csv(text):
+    """The rows of a complete CSV export as dicts; IncompleteExport for a cut or failed one.
+
+    What /data/ tells scripts to do: the last row must be the end row, counting the rows
+    before it.
+    """
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix(CSV_BOM), newline="")))
+    last = rows.pop() if rows else {}
+    first_column = COLUMN_NAMES[0]
+    if last.get(first_column) != CSV_END:
+        failed = last.get(first_column) == CSV_FAILED
+        raise IncompleteExport("the export failed midway" if failed else "no end row: cut short")
+    if last.get(COLUMN_NAMES[1]) != str(len(rows)):
+        raise IncompleteExport(
+            f"the end row counts {last.get(COLUMN_NAMES[1])} rows, not {len(rows)}"
+        )
+    return rows
 
 
 def json_chunks(rows: Iterable[dict], meta: dict) -> Iterator[str]:
@@ -107,12 +148,17 @@ def json_chunks(rows: Iterable[dict], meta: dict) -> Iterator[str]:
 
 def _batched(chunks: Iterable[str], size=WRITE_SIZE) -> Iterator[str]:
     buffer, length = [], 0
-    for chunk in chunks:
-        buffer.append(chunk)
-        length += len(chunk)
-        if length >= size:
+    try:
+        for chunk in chunks:
+            buffer.append(chunk)
+            length += len(chunk)
+            if length >= size:
+                yield "".join(buffer)
+                buffer, length = [], 0
+    except Exception:
+        if buffer:  # what was written before the failure, "# export failed" included
             yield "".join(buffer)
-            buffer, length = [], 0
+        raise
     if buffer:
         yield "".join(buffer)
 

@@ -29,6 +29,7 @@ from django.core.validators import URLValidator
 
 from tracker.exports import COLUMN_NAMES, SEPARATOR
 from tracker.exports.columns import csv_text
+from tracker.exports.stream import CSV_END, CSV_FAILED
 from tracker.models import Country, Deployment, Technology
 from tracker.models.deployments import MAX_YEAR, MIN_YEAR
 
@@ -113,8 +114,15 @@ class CSVImporter(Importer):
             raise ImportFileError(f"{path}: missing column(s): {', '.join(missing)}")
         if len(rows) < 2:
             raise ImportFileError(f"{path}: the file has a header but no data rows")
+        rows = rows[1:]
+        if rows and rows[-1] and rows[-1][0] in (CSV_END, CSV_FAILED):
+            # The export's end row ("# end of export,N") is not an entry; a failed or short
+            # file is refused rather than half imported.
+            end = rows.pop()
+            if end[0] == CSV_FAILED or end[1:2] != [str(len(rows))]:
+                raise ImportFileError(f"{path}: an incomplete export (its end row: {end[:2]})")
         # The export defuses cells a spreadsheet would run as formulas ('=…); undo it.
-        rows = [[csv_text(cell) for cell in row] for row in rows[1:]]
+        rows = [[csv_text(cell) for cell in row] for row in rows]
         return header, [dict(zip(header, row, strict=False)) for row in rows]
 
     def plan(self, records):
