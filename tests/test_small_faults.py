@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from lxml import etree
 
-from tests.factories import published_deployment
+from tests.factories import country, published_deployment
 
 pytestmark = pytest.mark.django_db
 XSLT = "http://www.w3.org/1999/XSL/Transform"
@@ -54,3 +54,46 @@ def test_the_feed_stylesheet_is_xslt_that_turns_the_feed_into_a_readable_page(cl
     assert "<script" not in html
     links = etree.HTML(html).xpath("//@href | //@src")
     assert links and all(link.startswith(("/", "http://testserver/")) for link in links)
+
+
+# --- Country names readers expect -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("iso2", "shown"),
+    [
+        ("CD", "Democratic Republic of the Congo"),
+        ("PS", "Palestine"),
+        ("RU", "Russia"),
+        ("BO", "Bolivia"),
+        ("IR", "Iran"),
+        ("KR", "South Korea"),
+        ("SY", "Syria"),
+        ("TZ", "Tanzania"),
+        ("VE", "Venezuela"),
+        ("VN", "Vietnam"),
+        ("TW", "Taiwan"),
+        ("RS", "Serbia"),
+    ],
+)
+def test_countries_are_shown_by_the_name_readers_know(iso2, shown):
+    assert country(iso2).display_name == shown
+
+
+def test_pages_show_the_common_name_and_exports_keep_the_stored_one(client):
+    congo = country("CD")
+    entry = published_deployment(title="Cameras in Kinshasa", country=congo)
+    for url in (entry.get_absolute_url(), congo.get_absolute_url(), "/deployments/"):
+        body = client.get(url).content.decode()
+        assert "Democratic Republic of the Congo" in body, url
+        assert "Congo, The Democratic Republic of the" not in body, url
+    rows = client.get("/deployments/", {"format": "csv"})
+    text = b"".join(rows.streaming_content).decode("utf-8-sig")
+    assert "Congo, The Democratic Republic of the" in text
+
+
+def test_an_entry_is_found_by_the_common_and_the_stored_name(client):
+    entry = published_deployment(title="Cameras in Moscow", country=country("RU"))
+    for words in ("Russia", "Russian Federation"):
+        listed = client.get("/deployments/", {"q": words}).context["deployments"]
+        assert [d.slug for d in listed] == [entry.slug], words

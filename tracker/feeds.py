@@ -93,7 +93,10 @@ class DeploymentFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.country.name, *(technology.name for technology in item.technologies.all())]
+        return [
+            item.country.display_name,
+            *(technology.name for technology in item.technologies.all()),
+        ]
 
 
 class LatestDeploymentsFeed(DeploymentFeed):
@@ -112,10 +115,10 @@ class CountryDeploymentsFeed(DeploymentFeed):
         return get_object_or_404(Country, slug=slug)
 
     def title(self, country):
-        return f"{SITE_NAME}: deployments in {country.name}"
+        return f"{SITE_NAME}: deployments in {country.display_name}"
 
     def subtitle(self, country):
-        return f"Surveillance technology deployments newly recorded in {country.name}."
+        return f"Surveillance technology deployments newly recorded in {country.display_name}."
 
     def link(self, country):
         return country.get_absolute_url()

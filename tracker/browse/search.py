@@ -38,6 +38,8 @@ def document_parts(deployment):
     context = [
         deployment.locality,
         deployment.country.name,
+        # Readers search by the common name too ("Russia" for "Russian Federation").
+        deployment.country.display_name,
         deployment.operator,
         *(vendor.name for vendor in vendors),
         *(alias.name for vendor in vendors for alias in vendor.aliases.all()),

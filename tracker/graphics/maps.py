@@ -22,6 +22,8 @@ from django.db.models import Count
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from ..models.countries import display_name
+
 SHAPES = Path(__file__).resolve().parents[1] / "data" / "world_shapes.json"
 PATH_DATA = re.compile(r"[MlazZ0-9 .\-]+")
 
@@ -143,6 +145,11 @@ class CountryCount:
     link: str = ""
     numeric: str = ""
 
+    def __post_init__(self):
+        # Readers' name for the country on the map, its legend and table ("Russia"), whatever
+        # the rows were read from.
+        object.__setattr__(self, "name", display_name(self.iso2, self.name))
+
     @property
     def shade(self):
         for index, (upper, _) in enumerate(BREAKS, start=1):
@@ -221,6 +228,9 @@ def render_world_map(counts, *, link, highlight=None, label="Deployments per cou
 class Origin:
     iso2: str
     name: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "name", display_name(self.iso2, self.name))
 
 
 @dataclass(frozen=True)

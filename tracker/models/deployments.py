@@ -450,7 +450,8 @@ class Citation(Cited):
             facts.append(deployment.get_evidence_display().lower())
         if self.states_place:
             facts.append(
-                "place: " + ", ".join(filter(None, [deployment.locality, deployment.country.name]))
+                "place: "
+                + ", ".join(filter(None, [deployment.locality, deployment.country.display_name]))
             )
         return facts
 

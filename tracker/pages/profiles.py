@@ -80,9 +80,9 @@ class CountryDetailView(DetailView):
                 country_counts(Deployment.objects.counted()),
                 lambda c: reverse("country-detail", args=[c.slug]),
                 highlight=country.iso2,
-                title=f"{country.name} among all countries with deployments",
+                title=f"{country.display_name} among all countries with deployments",
             ),
-            timeline=Timeline(year_counts(here), title=f"Deployments in {country.name}"),
+            timeline=Timeline(year_counts(here), title=f"Deployments in {country.display_name}"),
             technologies=involved(Technology.objects, "deployments", here),
             designations=Designation.objects.filter(
                 vendor__in=Vendor.objects.filter(deployments__in=here)
