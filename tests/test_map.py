@@ -21,22 +21,25 @@ class MapParser(HTMLParser):
         super().__init__()
         self.links, self.plain, self.in_link, self.in_title, self.href = {}, [], False, False, ""
         self.svg_attrs = None
+        self.done = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "svg" and "world-map" in attrs.get("class", ""):
             self.svg_attrs = attrs
-        elif tag == "a" and self.svg_attrs is not None and "href" in attrs:
+        elif tag == "a" and self.svg_attrs is not None and not self.done and "href" in attrs:
             self.in_link, self.href = True, attrs["href"]
         elif tag == "title" and self.in_link:
             self.in_title = True
-        elif tag == "path" and not self.in_link:
+        elif tag == "path" and not self.in_link and not self.done:
             self.plain.append(attrs.get("class", ""))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
+        if tag == "svg" and self.svg_attrs is not None:
+            self.done = True  # other drawings on the page (the flows) are not the map
         if tag == "a":
             self.in_link = False
         elif tag == "title":

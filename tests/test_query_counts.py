@@ -27,7 +27,7 @@ COUNTRIES = ["RS", "FR", "KE", "US", "BR", "GB", "DE"]
 # Queries each page makes, the same on SQLite and PostgreSQL. A change here is a decision: a new
 # query per page is fine when it buys something, a count that grows with rows never is.
 PAGES = {
-    "/": 14,  # + when the data was last updated, what is new, the flows
+    "/": 15,  # + when the data was last updated, what is new, the flows, the exporters
     "/deployments/": 15,  # + the kind-of-evidence facet, the flows
     "/deployments/?q=quote&vendor=acme&country=RS&country=FR": 17,
     "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 16,

@@ -9,6 +9,10 @@ from ..graphics.flows import flow_diagram
 from ..graphics.maps import country_counts, world_map
 from ..models import Country, Deployment, Source, Vendor
 from .common import findings_for_display, list_link, published_deployments
+from .paging import top
+
+# Countries of origin named on the home page; the map hatches every one of them.
+TOP_EXPORTERS = 8
 
 
 def last_updated(published):
@@ -27,6 +31,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Deployment.objects.counted()
+        # Where the technology came from, most entries first (one query): the map hatches
+        # them and "Where it comes from" leads to each one's exports (?origin=).
+        exporters = list(top(Country.objects, "exported_deployments", published, limit=300))
         return super().get_context_data(
             last_updated=last_updated(published),
             totals={
@@ -44,7 +51,9 @@ class HomeView(TemplateView):
                 country_counts(published),
                 lambda c: list_link(country=c.iso2),
                 title="Published deployments per country",
+                origins=[(c.iso2, c.name) for c in exporters],
             ),
+            top_exporters=exporters[:TOP_EXPORTERS],
             timeline=Timeline(year_counts(published)),
             findings=findings_for_display()[:4],
             **kwargs,
