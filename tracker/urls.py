@@ -4,7 +4,7 @@ from django.urls import path
 from . import exports, feeds
 from .editorial import corrections
 from .ops import health
-from .pages import about, assets, deployments, home, profiles, sources
+from .pages import about, assets, deployments, home, matrix, profiles, sources
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -34,6 +34,7 @@ urlpatterns = [
         profiles.TechnologyDetailView.as_view(),
         name="technology-detail",
     ),
+    path("matrix/", matrix.MatrixView.as_view(), name="matrix"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", sources.SourceDetailView.as_view(), name="source-detail"),
     path("findings/", sources.FindingListView.as_view(), name="finding-list"),

@@ -1,0 +1,130 @@
+"""The vendor-by-country matrix: vendors by head office, countries by region, each non-empty cell
+a link to that vendor's entries in that country; usable at full size; bad input falls back."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import VendorFactory, country, published_deployment
+from tracker.pages import matrix
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, path="/matrix/"):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def cells(body):
+    """{link: number} of every non-empty cell."""
+    return {
+        href.replace("&amp;", "&"): int(n)
+        for href, n in re.findall(r'<td><a class="cell-c\d" href="([^"]+)"[^>]*>(\d+)</a>', body)
+    }
+
+
+@pytest.fixture
+def suppliers():
+    china, us = country("CN"), country("US")
+    hik = VendorFactory(name="Hikvision", slug="hikvision", headquarters=china)
+    hua = VendorFactory(name="Huawei", slug="huawei", headquarters=china)
+    ver = VendorFactory(name="Verint", slug="verint", headquarters=us)
+    published_deployment(country=country("FR"), vendors=[hik])
+    published_deployment(country=country("FR"), vendors=[hik, hua])
+    published_deployment(country=country("RS"), vendors=[hua])
+    published_deployment(country=country("KE"), vendors=[ver])
+    published_deployment(country=country("KE"), vendors=[ver], state="draft")
+    return hik, hua, ver
+
+
+@pytest.mark.usefixtures("suppliers")
+class TestTheMatrix:
+    def test_each_non_empty_cell_links_to_that_vendors_entries_in_that_country(self, client):
+        assert cells(page(client)) == {
+            "/deployments/?vendor=hikvision&country=FR": 2,
+            "/deployments/?vendor=huawei&country=FR": 1,
+            "/deployments/?vendor=huawei&country=RS": 1,
+            "/deployments/?vendor=verint&country=KE": 1,
+        }
+
+    def test_vendors_are_grouped_by_head_office_and_countries_by_region(self, client):
+        body = page(client)
+        assert re.findall(r"Headquartered in ([\w ]+) · (\d+) vendor", body) == [
+            ("China", "2"),
+            ("United States", "1"),
+        ]
+        regions = re.findall(r'<th scope="colgroup" colspan="(\d+)">(\w+)</th>', body)
+        assert regions == [("1", "Africa"), ("2", "Europe")]
+        assert body.index(">Kenya<") < body.index(">France<") < body.index(">Serbia<")
+
+    def test_choosing_a_head_office_country_shows_only_its_vendors(self, client):
+        body = page(client, "/matrix/?origin=us")
+        assert cells(body) == {"/deployments/?vendor=verint&country=KE": 1}
+
+    def test_choosing_a_region_shows_only_its_countries(self, client):
+        body = page(client, "/matrix/?region=Europe")
+        assert set(cells(body)) == {
+            "/deployments/?vendor=hikvision&country=FR",
+            "/deployments/?vendor=huawei&country=FR",
+            "/deployments/?vendor=huawei&country=RS",
+        }
+        assert "Verint" not in body
+
+    def test_a_smaller_table_keeps_the_vendors_and_countries_with_most_entries(
+        self, client, monkeypatch
+    ):
+        monkeypatch.setitem(matrix.VENDOR_SIZES, "30", 1)
+        monkeypatch.setitem(matrix.COUNTRY_SIZES, "40", 1)
+        body = page(client)
+        assert cells(body) == {"/deployments/?vendor=hikvision&country=FR": 2}
+        assert "Showing 1 of 3 receiving countries" in body
+
+    @pytest.mark.parametrize(
+        "query, notice",
+        [
+            ("origin=ZZ", "No vendor with entries has its head office in “ZZ”"),
+            ("region=Atlantis", "“Atlantis” is not a region"),
+            ("origin=%3Cb%3E", "head office in “B”"),
+            ("origin=12", "That is not a country code"),
+        ],
+    )
+    def test_an_unknown_choice_shows_everything_with_a_note(self, client, query, notice):
+        body = page(client, f"/matrix/?{query}")
+        assert notice in body
+        assert len(cells(body)) == 4
+
+    def test_an_unknown_size_falls_back_to_the_default(self, client):
+        assert len(cells(page(client, "/matrix/?vendors=lots&countries=-1"))) == 4
+
+    def test_the_table_scrolls_in_its_own_box_with_names_in_view(self, client):
+        body = page(client)
+        assert 'class="matrix-scroll" tabindex="0" role="region"' in body
+
+    def test_the_countries_and_vendors_indexes_lead_to_it(self, client):
+        for path in ("/countries/", "/vendors/"):
+            assert 'href="/matrix/"' in page(client, path)
+
+
+def test_the_matrix_makes_as_many_queries_with_many_entries_as_with_few(client):
+    """Guards against a query per vendor, country or cell."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page(client)
+        return len(captured)
+
+    vendor = VendorFactory(headquarters=country("CN"))
+    published_deployment(country=country("FR"), vendors=[vendor])
+    few = queries()
+    for code in ("RS", "KE", "BR", "EC"):
+        other = VendorFactory(headquarters=country("US"))
+        published_deployment(country=country(code), vendors=[vendor, other])
+    assert queries() == few == 4
+
+
+def test_with_no_entries_the_matrix_says_so(client):
+    assert "No published entry names a vendor." in page(client)
