@@ -38,8 +38,8 @@ PAGES = {
     "/vendors/acme/": 15,  # + the vendor's group, figures, technologies, one page of entries
     "/technologies/": 1,
     "/technologies/gait/": 10,  # + figures, map, timeline, origins, one page of entries
-    "/sources/": 1,
-    "/sources/report/": 5,
+    "/sources/": 2,  # + the count of sources for the pages
+    "/sources/report/": 7,  # + the count of citations for the pages, the count of findings
     "/findings/": 4,  # + the origin and technology choices
 }
 

@@ -1,24 +1,72 @@
 """Sources and findings: who says what, and what each source says."""
 
-from django.db.models import Count, F, Q
-from django.views.generic import DetailView, ListView
+import unicodedata
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.views.generic import DetailView, ListView, TemplateView
 
 from ..models import Citation, Country, Deployment, Designation, Source, Technology
 from .common import findings_for_display
+from .paging import page_of
+
+# How /sources/ can be sorted (?sort=), the first being the default.
+SOURCE_SORTS = {"newest": "Newest first", "title": "Title", "cited": "Most cited"}
+MAX_QUERY_LENGTH = 200
+# Findings shown on a source's page; a dataset can back a finding per country.
+FINDINGS_SHOWN = 20
 
 
-class SourceListView(ListView):
+def printable(value):
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+
+
+class SourceListView(TemplateView):
+    """Sources, sortable and searchable, one page at a time (tracker.pages.paging)."""
+
     template_name = "tracker/source_list.html"
-    context_object_name = "sources"
 
-    def get_queryset(self):
-        return Source.objects.annotate(
-            claim_count=Count(
-                "citations",
-                filter=Q(citations__deployment__state=Deployment.State.PUBLISHED),
-                distinct=True,
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        query = printable(params.get("q", ""))[:MAX_QUERY_LENGTH]
+        sort = params.get("sort", "")
+        if sort not in SOURCE_SORTS:
+            sort = next(iter(SOURCE_SORTS))
+        sources = Source.objects.annotate(claim_count=claims())
+        for word in query.split():
+            sources = sources.filter(
+                Q(title__icontains=word) | Q(publisher__icontains=word) | Q(authors__icontains=word)
             )
-        ).order_by(F("published_on").desc(nulls_last=True), "title")
+        page, notice = page_of(self.request, sources.order_by(*SOURCE_ORDER[sort], "pk"))
+        return super().get_context_data(
+            sources=page.object_list,
+            page_obj=page,
+            page_notice=notice,
+            query=query,
+            sort=sort,
+            sorts=SOURCE_SORTS,
+            **kwargs,
+        )
+
+
+def claims():
+    """How many citations in published entries name the source: a subquery per row shown,
+    so a page of sources never counts the citations of all the others."""
+    cited = (
+        Citation.objects.filter(source=OuterRef("pk"), deployment__state=Deployment.State.PUBLISHED)
+        .order_by()
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(cited), 0)
+
+
+SOURCE_ORDER = {
+    "newest": [F("published_on").desc(nulls_last=True), Lower("title")],
+    "title": [Lower("title")],
+    "cited": [F("claim_count").desc(), Lower("title")],
+}
 
 
 class SourceDetailView(DetailView):
@@ -33,11 +81,16 @@ class SourceDetailView(DetailView):
             .select_related("deployment__country", "source", "attributed_to")
             .order_by("deployment__title", "pk")
         )
+        page, notice = page_of(self.request, citations)
+        findings = findings_for_display().filter(
+            Q(source=self.object) | Q(attributed_to=self.object)
+        )
         return super().get_context_data(
-            citations=citations,
-            findings=findings_for_display().filter(
-                Q(source=self.object) | Q(attributed_to=self.object)
-            ),
+            citations=page.object_list,
+            page_obj=page,
+            page_notice=notice,
+            findings=findings[:FINDINGS_SHOWN],
+            findings_total=findings.count(),
             designations=Designation.objects.filter(
                 Q(source=self.object) | Q(attributed_to=self.object)
             ).select_related("vendor"),

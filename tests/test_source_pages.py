@@ -1,0 +1,132 @@
+"""/sources/ is sortable, searchable and paginated; a source's page shows its citations one page
+at a time. Neither grows with the number of sources or citations."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CitationFactory, SourceFactory, published_deployment
+from tracker.pages import paging
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def titles(body):
+    return re.findall(r'<li><a href="/sources/[\w-]+/">([^<]+)</a>', body)
+
+
+@pytest.fixture
+def library():
+    """Three sources: Alpha (2019, cited twice), beta (2021, cited once), Gamma (no date)."""
+    alpha = SourceFactory(
+        title="Alpha report", publisher="Reuters", published_on=datetime.date(2019, 1, 1)
+    )
+    beta = SourceFactory(
+        title="beta cables", authors="J. Smith", published_on=datetime.date(2021, 1, 1)
+    )
+    gamma = SourceFactory(title="Gamma leak", publisher="Example Press")
+    for source, times in ((alpha, 2), (beta, 1)):
+        for _ in range(times):
+            CitationFactory(deployment=published_deployment(), source=source)
+    return alpha, beta, gamma
+
+
+def listed(client, query=""):
+    """The titles on /sources/ among the fixture's three, in order."""
+    ours = {"Alpha report", "beta cables", "Gamma leak"}
+    return [t for t in titles(page(client, f"/sources/{query}")) if t in ours]
+
+
+@pytest.mark.usefixtures("library")
+class TestTheSourcesList:
+    def test_it_lists_the_newest_first_and_undated_last_by_default(self, client):
+        assert listed(client) == ["beta cables", "Alpha report", "Gamma leak"]
+
+    def test_it_sorts_by_title_whatever_the_case(self, client):
+        assert listed(client, "?sort=title") == ["Alpha report", "beta cables", "Gamma leak"]
+
+    def test_it_sorts_the_most_cited_first(self, client):
+        assert listed(client, "?sort=cited")[:2] == ["Alpha report", "beta cables"]
+
+    def test_an_unknown_sort_falls_back_to_the_newest(self, client):
+        assert listed(client, "?sort=nonsense") == ["beta cables", "Alpha report", "Gamma leak"]
+
+    @pytest.mark.parametrize(
+        "query, found",
+        [
+            ("reuters", ["Alpha report"]),
+            ("smith", ["beta cables"]),
+            ("LEAK example", ["Gamma leak"]),
+            ("leak reuters", []),
+        ],
+    )
+    def test_it_finds_sources_by_every_word_in_title_publisher_or_authors(
+        self, client, query, found
+    ):
+        assert listed(client, f"?q={query}") == found
+
+    def test_a_search_with_no_match_says_so_and_keeps_the_words(self, client):
+        body = page(client, "/sources/?q=zebra")
+        assert "No source matches “zebra”." in body
+        assert 'value="zebra"' in body
+
+    def test_it_shows_one_page_at_a_time_keeping_the_search_and_sort(self, client, monkeypatch):
+        monkeypatch.setattr(paging, "ROWS_PER_PAGE", 2)
+        body = page(client, "/sources/?q=a&sort=title")
+        assert len(titles(body)) == 2
+        assert 'rel="next" href="?q=a&amp;sort=title&amp;page=2"' in body
+        assert "Page 1 of" in body
+
+
+def test_the_sources_list_makes_as_many_queries_with_many_sources_as_with_few(client):
+    """Guards against a count query per source."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page(client, "/sources/?sort=cited")
+        return len(captured)
+
+    CitationFactory(deployment=published_deployment())
+    few = queries()
+    for _ in range(6):
+        CitationFactory(deployment=published_deployment())
+    assert queries() == few
+
+
+def test_a_source_page_shows_its_citations_one_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr(paging, "ROWS_PER_PAGE", 3)
+    source = SourceFactory(slug="big")
+    for n in range(7):
+        CitationFactory(deployment=published_deployment(title=f"Entry {n}"), source=source)
+    body = page(client, "/sources/big/")
+    assert body.count('<article class="claim">') == 3
+    assert 'rel="next" href="?page=2"' in body
+    last = page(client, "/sources/big/?page=3")
+    assert last.count('<article class="claim">') == 1
+    assert "There is no page" in page(client, "/sources/big/?page=abc")
+
+
+def test_a_source_page_makes_as_many_queries_with_many_citations_as_with_few(client, monkeypatch):
+    """Guards against N+1 queries and against rendering every citation."""
+    monkeypatch.setattr(paging, "ROWS_PER_PAGE", 3)
+    source = SourceFactory(slug="big")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page(client, "/sources/big/")
+        return len(captured)
+
+    CitationFactory(deployment=published_deployment(), source=source)
+    few = queries()
+    for _ in range(6):
+        CitationFactory(deployment=published_deployment(), source=source)
+    assert queries() == few
