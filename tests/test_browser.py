@@ -5,12 +5,12 @@ from another host would tell that host who is reading about surveillance.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from tests.browsing import launched
 from tracker.editorial.roles import EDITOR, PUBLISHER, setup_roles
 
 # serialized_rollback: flushing between tests would otherwise drop the countries and the
@@ -21,53 +21,15 @@ pytestmark = [
 ]
 
 
-CHROMIUM = "/usr/bin/chromium"
 ARTICLE_URL_PREFIX = "https://qg.media/2021/08/28/"
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 
 
-class Browser:
-    """Opens pages in separate sessions and remembers every host they contacted."""
-
-    def __init__(self, browser, base):
-        self.browser = browser
-        self.base = base
-        self.hosts = set()
-
-    def page(self):
-        page = self.browser.new_context().new_page()
-        page.on("request", lambda request: self.hosts.add(urlsplit(request.url).hostname))
-        return page
-
-    def log_in(self, username):
-        page = self.page()
-        page.goto(self.base + "/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "a long editorial passphrase")
-        page.click("input[type=submit]")
-        page.wait_for_url("**/admin/")
-        return page
-
-
 @pytest.fixture
 def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
     call_command("loaddata", FIXTURE, verbosity=0)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield Browser(chromium, live_server.url)
-        chromium.close()
+    with launched(live_server.url) as browser:
+        yield browser
 
 
 def test_a_reader_goes_from_the_map_to_belgrade_and_its_source_without_leaving_this_host(

@@ -42,13 +42,18 @@
     });
   }
 
-  // Empty fields would only clutter the address that readers share.
+  // Empty fields, and the sort when the reader never chose one, would only clutter the
+  // address that readers share.
+  const sort = form.elements.namedItem("sort");
+  const sortChosen = new URLSearchParams(window.location.search).has("sort");
+  const initialSort = sort ? sort.value : "";
   form.addEventListener("submit", () => {
     for (const field of form.elements) {
       if (field.name && (field.type === "search" || field.type === "number") && !field.value.trim()) {
         field.disabled = true;
       }
     }
+    if (sort && !sortChosen && sort.value === initialSort) sort.disabled = true;
     form.closest(".list-layout")?.setAttribute("aria-busy", "true");
   });
   // Coming back with the Back button shows the page as it was left: fields usable again.
