@@ -15,6 +15,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 
 help:
 	@echo "make run      set up (venv, install, migrate, load the article's data, static) and serve on http://$(HOST):$(PORT)"
+	@echo "make run-pair two app servers (PORT, PORT2) on one PostgreSQL and one Redis"
 	@echo "make test     install the test tools and run the whole suite"
 	@echo "make lint     ruff check + ruff format --check"
 	@echo "make dev      Django's development server with DEBUG on"
@@ -48,9 +49,26 @@ setup: install
 
 # Serving with DEBUG off needs SECRET_KEY (tracker/ops/startup.py): on this machine, unless one
 # is set, use the key that settings generated into var/ during setup. Production sets its own.
+# gunicorn's settings (threaded workers, so that long exports are not killed by the worker
+# timeout) are in tracker/ops/gunicorn_config.py, the same file production uses (docs/deploy.md).
+GUNICORN := $(BIN)/gunicorn -c python:tracker.ops.gunicorn_config tracker.wsgi
+THREADS ?= 4
 run: setup
 	SECRET_KEY="$${SECRET_KEY:-$$(cat "$${VAR_DIR:-var}/secret_key")}" \
-	  $(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+	  $(GUNICORN) --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS)
+
+# Two app servers on PORT and PORT2 against one database and one Redis (REDIS_URL, default the
+# local one), as production runs several behind nginx: a publish through one is seen through
+# the other at once (docs/deploy.md, "Several app servers"). Needs DATABASE_URL (PostgreSQL).
+PORT2 ?= 8001
+REDIS_URL ?= redis://127.0.0.1:6379/0
+.PHONY: run-pair
+run-pair: setup
+	@test -n "$$DATABASE_URL" || { echo "make run-pair needs DATABASE_URL (PostgreSQL)"; exit 1; }
+	export REDIS_URL="$(REDIS_URL)" SECRET_KEY="$${SECRET_KEY:-$$(cat "$${VAR_DIR:-var}/secret_key")}"; \
+	  $(GUNICORN) --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) & first=$$!; \
+	  trap 'kill $$first 2>/dev/null' EXIT INT TERM; \
+	  $(GUNICORN) --bind $(HOST):$(PORT2) --workers $(WORKERS) --threads $(THREADS)
 
 dev: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -38,6 +38,15 @@ def empty_page_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def free_export_slots():
+    """Each test starts with every export slot free (tracker.exports.slots): a server closes
+    each response, but a test that fails mid-download may keep its response alive."""
+    from tracker.exports import slots
+
+    slots._semaphore = None
+
+
 @pytest.fixture
 def article(db):
     """The founding article's vendors, sources, deployments, designations and findings."""

@@ -298,6 +298,10 @@ CACHES = {"default": caches(REDIS_URL, DATABASES["default"]["NAME"])}
 # How long a cached page is kept at most; any public change replaces it at once anyway.
 TRACKER_CACHE_SECONDS = env_int("TRACKER_CACHE_SECONDS", 600)
 
+# Full exports one worker process streams at once; past it readers get a 503 with Retry-After
+# (tracker.exports.slots), so that downloads never take every thread of a worker.
+TRACKER_EXPORTS_PER_WORKER = env_int("TRACKER_EXPORTS_PER_WORKER", 2)
+
 # Entries not checked against their sources for longer than this are flagged to editors.
 TRACKER_STALE_AFTER_MONTHS = env_int("TRACKER_STALE_AFTER_MONTHS", 12)
 

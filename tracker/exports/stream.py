@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tracker.models import Citation, Deployment
 
+from . import slots
 from .columns import (
     ATTRIBUTION,
     COLUMN_NAMES,
@@ -183,11 +184,13 @@ def open_data_headers(response, request):
     return response
 
 
-def export_response(queryset, fmt, request, *, filename=None):
+def export_response(queryset, fmt, request, *, filename=None, limited=True):
     """Stream the published deployments of ``queryset`` as CSV or JSON (``fmt``).
 
     The queryset keeps its filters and ordering; ``filename`` (without extension) defaults to
     "deployments". Nothing is read from the database until the response is iterated.
+    ``limited``: the stream takes one of the worker's export slots (tracker.exports.slots), or
+    the answer is a 503 when none is free; a one-entry export need not.
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"fmt must be one of {EXPORT_FORMATS}")
@@ -205,7 +208,10 @@ def export_response(queryset, fmt, request, *, filename=None):
         }
         chunks = json_chunks(rows, meta)
         content_type, disposition = JSON_CONTENT_TYPE, "inline"
-    response = StreamingHttpResponse(_batched(chunks), content_type=content_type)
+    stream = _batched(chunks)
+    if limited and (stream := slots.hold(stream)) is None:
+        return slots.busy_response()
+    response = StreamingHttpResponse(stream, content_type=content_type)
     name = safe_filename(filename or "deployments")
     response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'
     return open_data_headers(response, request)

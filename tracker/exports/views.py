@@ -138,7 +138,9 @@ class DetailExportMixin:
                 slug = kwargs["slug"]
                 get_object_or_404(Deployment.objects.published().only("pk"), slug=slug)
                 queryset = Deployment.objects.filter(slug=slug)
-                return export_response(queryset, "csv", request, filename=f"deployment-{slug}")
+                return export_response(
+                    queryset, "csv", request, filename=f"deployment-{slug}", limited=False
+                )
         return super().dispatch(request, *args, **kwargs)
 
 
