@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -51,6 +52,19 @@ class DeploymentFeed(Feed):
     feed_copyright = (
         f"Data: {SITE_NAME}, {LICENCE}. Quotations remain the property of their publishers."
     )
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Chromium shows application/atom+xml as plain text, stylesheet or not; a browser (it
+        # asks for HTML) gets the same document as XML, which it renders with the stylesheet.
+        # Feed readers keep the Atom type.
+        if "text/html" in request.headers.get("Accept", ""):
+            response["Content-Type"] = "application/xml; charset=utf-8"
+        patch_vary_headers(response, ["Accept"])
+        # Two versions of one URL: saying how to cache it keeps it out of the page cache
+        # (tracker.ops.cache), which keys by URL alone; caches asked to revalidate honour Vary.
+        patch_cache_control(response, public=True, no_cache=True)
+        return response
 
     def deployments(self, obj):
         raise NotImplementedError
