@@ -74,6 +74,12 @@ class TestBothDirections:
         assert re.search(serbia, body)
         assert re.search(r'href="/deployments/\?origin=CN&amp;country=KE">Kenya</a>', body)
 
+    def test_a_country_known_mostly_as_an_exporter_leads_with_what_left_it(self, client):
+        china = page(client, "/countries/china/")
+        assert china.index('id="from"') < china.index('id="in"')
+        serbia = page(client, "/countries/serbia/")
+        assert serbia.index('id="in"') < serbia.index('id="from"')
+
     def test_a_receiving_country_gives_figures_for_each_direction(self, client):
         body = page(client, "/countries/serbia/")
         here = section(body, "in-heading")

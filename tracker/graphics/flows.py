@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from ..models.countries import display_name
+
 # Countries of origin and receiving countries drawn by name, the largest first; the others are
 # grouped, so that a broad exporter with many small flows still shows its whole weight.
 FLOWS_SHOWN = (8, 12)
@@ -144,7 +146,12 @@ class FlowDiagram:
     def __init__(self, rows, link, limit, title, dom_id):
         self.title = title
         self.dom_id = dom_id
-        known = [r for r in rows if r[0] is not None and r[4]]
+        # Names as readers know them ("Russia", not "Russian Federation").
+        known = [
+            (o, display_name(o, o_name), c, display_name(c, c_name), n)
+            for o, o_name, c, c_name, n in rows
+            if o is not None and n
+        ]
         self.unknown_origin = sum(r[4] for r in rows if r[0] is None)
         self.flow_total = len(known)
         origins_shown, countries_shown = limit

@@ -79,7 +79,7 @@ class MatrixView(TemplateView):
         country_ids = ranked(country_totals, COUNTRY_SIZES[countries_size])
         vendors = Vendor.objects.select_related("headquarters").in_bulk(vendor_ids)
         countries = Country.objects.in_bulk(country_ids)
-        columns = sorted(countries.values(), key=lambda c: (c.region or "~", c.name))
+        columns = sorted(countries.values(), key=lambda c: (c.region or "~", c.display_name))
         return super().get_context_data(
             origins=origins,
             regions=sorted(REGIONS.values()),
@@ -129,9 +129,9 @@ class MatrixView(TemplateView):
                 if n:
                     link = f"{base}?{urlencode({'vendor': vendor.slug, 'country': country.iso2})}"
                     noun = "entry" if n == 1 else "entries"
-                    label = f"{vendor.name} in {country.name}: {n} {noun}"
+                    label = f"{vendor.name} in {country.display_name}: {n} {noun}"
                 row.cells.append((n, link, label, shade(n)))
-            office = vendor.headquarters.name if vendor.headquarters else NO_HEAD_OFFICE
+            office = vendor.headquarters.display_name if vendor.headquarters else NO_HEAD_OFFICE
             grouped.setdefault(office, []).append(row)
         return sorted(
             grouped.items(),

@@ -61,15 +61,18 @@ class CountryDetailView(DetailView):
             self.request, published_deployments().filter(country=country), "locality", "title"
         )
         vendors = top(Vendor.objects.select_related("headquarters"), "deployments", here)
+        figures_here, figures_exported = summary(here), summary(exported)
         return super().get_context_data(
-            here=summary(here),
+            here=figures_here,
+            # A country known mostly as an exporter (China) leads with what left it.
+            exporter_first=figures_exported["entries"] > figures_here["entries"],
             page_obj=page,
             deployments=page.object_list,
             page_notice=notice,
             in_link=list_link(country=country.iso2),
             origins=top(Country.objects, "exported_deployments", here),
             vendors=vendors,
-            exported=summary(exported),
+            exported=figures_exported,
             exported_entries=published_deployments()
             .filter(origin_countries=country)
             .order_by("country__name", "locality", "title", "pk")[:EXPORTS_SHOWN],
