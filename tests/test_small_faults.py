@@ -97,3 +97,17 @@ def test_an_entry_is_found_by_the_common_and_the_stored_name(client):
     for words in ("Russia", "Russian Federation"):
         listed = client.get("/deployments/", {"q": words}).context["deployments"]
         assert [d.slug for d in listed] == [entry.slug], words
+
+
+def test_a_browser_gets_the_feed_as_xml_and_a_feed_reader_as_atom(client):
+    published_deployment()
+    browser = client.get("/feeds/latest.atom", headers={"Accept": "text/html,application/xml"})
+    reader = client.get("/feeds/latest.atom", headers={"Accept": "application/atom+xml"})
+    assert browser["Content-Type"] == "application/xml; charset=utf-8"
+    assert reader["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert browser.content == reader.content
+    assert "Accept" in reader["Vary"]
+
+
+def test_the_feed_link_says_it_is_for_a_feed_reader(client):
+    assert "Atom feed of new entries (for a feed reader)" in client.get("/").content.decode()

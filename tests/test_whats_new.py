@@ -212,3 +212,9 @@ def test_whats_new_is_in_the_site_navigation(client):
     body = client.get("/about/").content.decode()
     nav = body.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
     assert '<a href="/changes/">What\'s new</a>' in nav
+
+
+def test_the_list_form_keeps_the_added_since_date_when_other_filters_are_applied(client):
+    body = client.get("/deployments/", {"added_since": "2026-12-01"}).content.decode()
+    form = body.split('id="filter-form"', 1)[1].split("</form>", 1)[0]
+    assert 'name="added_since" value="2026-12-01"' in form
