@@ -111,3 +111,16 @@ def test_a_browser_gets_the_feed_as_xml_and_a_feed_reader_as_atom(client):
 
 def test_the_feed_link_says_it_is_for_a_feed_reader(client):
     assert "Atom feed of new entries (for a feed reader)" in client.get("/").content.decode()
+
+
+def test_a_country_pages_map_table_lists_the_country_its_caption_names(client):
+    """The caption names Serbia: its table must show Serbia, even with many larger countries."""
+    for iso2 in ("FR", "DE", "IT", "ES", "GB", "US", "CN", "KE", "BR", "IN"):
+        for _ in range(2):
+            published_deployment(country=country(iso2))
+    serbia = country("RS")
+    published_deployment(country=serbia)
+    body = client.get(serbia.get_absolute_url()).content.decode()
+    figure = body.split('id="country-map-caption"', 1)[1].split("</table>", 1)[0]
+    assert figure.split("</caption>", 1)[0].startswith(">Serbia among")
+    assert ">Serbia</a>" in figure
