@@ -132,7 +132,7 @@ class Timeline:
         )
         labels = format_html_join(
             "",
-            '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',
+            '<text class="tick year" x="{}" y="{}" text-anchor="middle">{}</text>',
             (
                 (f"{LEFT + i * slot + slot / 2:.1f}", baseline + 14, year)
                 for i, (year, _) in enumerate(years)
