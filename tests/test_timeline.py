@@ -80,7 +80,7 @@ def test_many_years_draw_every_bar_and_label_some():
     svg = Timeline(counts).svg()
     assert len(bars(svg)) == 2024 - 1951 + 1  # 1950 has 0 and is before the first entry
     labels = re.findall(
-        r'<text class="tick" x="[^"]+" y="[^"]+" text-anchor="middle">(\d+)</text>', svg
+        r'<text class="tick year" x="[^"]+" y="[^"]+" text-anchor="middle">(\d+)</text>', svg
     )
     assert 5 <= len(labels) <= 13
     assert labels[0] == "1951"
