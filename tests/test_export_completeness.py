@@ -112,3 +112,9 @@ def test_past_the_workers_export_slots_a_reader_is_told_to_retry_and_pages_still
     assert client.get("/deployments/").status_code == 200
     b"".join(streaming.streaming_content)  # the first download ends: its slot is free again
     assert client.get("/deployments/", {"format": "json"}).status_code == 200
+
+
+def test_the_data_page_tells_readers_how_to_check_a_file_is_complete(client, db):
+    page = client.get("/data/").content.decode()
+    assert "# end of export,N" in page
+    assert "# export failed,N" in page
