@@ -16,7 +16,7 @@ Fixture loading (raw saves) is included: loaddata must leave a consistent databa
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 
-from .browse import search
+from .browse import search, tallies
 from .editorial import corroboration
 from .models import (
     Citation,
@@ -151,6 +151,61 @@ def alias_changed(sender, instance, raw=False, **kwargs):
 def source_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         search.refresh(
+            Citation.objects.filter(source=instance).values_list("deployment_id", flat=True)
+        )
+
+
+# --- Facet facts and tallies: what the list's facets, the map and the totals count ----------
+
+
+@receiver(post_save, sender=Deployment)
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
+def entry_or_citation_saved_for_tallies(sender, instance, **kwargs):
+    tallies.refresh([instance.pk if sender is Deployment else instance.deployment_id])
+
+
+@receiver(pre_delete, sender=Deployment)
+def deployment_about_to_go_for_tallies(sender, instance, **kwargs):
+    instance._tallied = list(instance.facet_facts.values_list("fact", "key"))
+
+
+@receiver(post_delete, sender=Deployment)
+def deployment_deleted_for_tallies(sender, instance, **kwargs):
+    # Its citations went first, and their signals wrote its facts again (it still existed).
+    tallies.forget([instance.pk], getattr(instance, "_tallied", []))
+
+
+@receiver(m2m_changed, sender=Deployment.vendors.through)
+@receiver(m2m_changed, sender=Deployment.technologies.through)
+@receiver(m2m_changed, sender=Deployment.origin_countries.through)
+def entry_links_changed_for_tallies(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        # A vendor (technology, country) cleared of its entries: which ones is known only now.
+        links = sender.objects.filter(**{f"{sender_column(sender)}": instance.pk})
+        instance._tally_entries = list(links.values_list("deployment_id", flat=True))
+    elif action.startswith("post_"):
+        entries = (pk_set or getattr(instance, "_tally_entries", [])) if reverse else [instance.pk]
+        tallies.refresh(entries)
+
+
+def sender_column(through):
+    """The column of a link table naming the vendor, technology or country."""
+    return next(f.attname for f in through._meta.concrete_fields
+                if f.is_relation and f.related_model is not Deployment)  # fmt: skip
+
+
+@receiver(post_delete, sender=Vendor)
+@receiver(post_delete, sender=Technology)
+def named_thing_deleted_for_tallies(sender, instance, **kwargs):
+    tallies.refresh(getattr(instance, "_deployments_to_refresh", []))
+
+
+@receiver(post_save, sender=Source)
+def source_saved_for_tallies(sender, instance, raw=False, **kwargs):
+    # Becoming a dataset (or ceasing to be one) moves its entries in the dataset facet.
+    if not raw:
+        tallies.refresh(
             Citation.objects.filter(source=instance).values_list("deployment_id", flat=True)
         )
 

@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from ..browse import tallies
 from ..browse.search import CONFIGS
 from ..models import (
     Citation,
@@ -46,6 +47,7 @@ from ..models import (
     VendorAlias,
     VendorRelation,
 )
+from ..models.countries import display_name
 from ..models.vendors import name_key
 
 PREFIX = "synthetic-"
@@ -159,6 +161,7 @@ class World:
 
     countries: Picker
     country_names: dict
+    country_display: dict
     technologies: Picker
     tech_names: dict
     vendors: Picker
@@ -270,6 +273,7 @@ def build_world(n, rng, now):
     return World(
         countries=Picker([c[0] for c in countries], zipf(len(countries), 1.0)),
         country_names={pk: name for pk, _, name in countries},
+        country_display={pk: display_name(iso2, name) for pk, iso2, name in countries},
         technologies=Picker([t[0] for t in technologies], zipf(len(technologies), 0.8)),
         tech_names=dict(technologies),
         vendors=Picker([v.pk for v in vendors], zipf(len(vendors), 1.0)),
@@ -333,6 +337,7 @@ def make_entry(pk, world, rng, now, citation_ids):
         "scale": scale,
         "summary": summary,
         "state": State.PUBLISHED,
+        "names_supplier": bool(vendors),
         "published_at": published,
         "created_at": published,
         "updated_at": published,
@@ -367,7 +372,9 @@ def make_entry(pk, world, rng, now, citation_ids):
         }
         entry.citations.append((citation, says_vendors, says_techs))
     # The same parts, in the same order, as tracker.browse.search.document_parts.
-    context = [locality, world.country_names[country], operator, *vendor_names]
+    # The stored name and the name readers know, as tracker.browse.search.document_parts has.
+    context = [locality, world.country_names[country], world.country_display[country], operator,
+               *vendor_names]  # fmt: skip
     context += [a for v in sorted(vendors, key=lambda v: world.vendor_info[v][0])
                 for a in world.vendor_info[v][2]]  # fmt: skip
     context += tech_names
@@ -469,12 +476,17 @@ def generate(n, seed, log=lambda message: None):
             log(f"{start + len(entries) - first:,} entries generated")
         log("written; computing search vectors and corroboration counts")
         writer.finish(pairs.counts())
-        log("deployments inserted")
+        log("deployments inserted; counting the facets")
+        tallies.rebuild()
     if postgresql:
         with connection.cursor() as cursor:
             # VACUUM sets the visibility map, as autovacuum would in time, so that index-only
             # scans are measured as they run on a settled database; it cannot run inside a
             # transaction (tests), where statistics are all that is needed.
+            if not connection.in_atomic_block:
+                # Minutes at 1M entries: beyond the site's per-query limit (the load itself
+                # lifts it with SET LOCAL, which ended with its transaction).
+                cursor.execute("SET statement_timeout = 0")
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return dict(totals)
 

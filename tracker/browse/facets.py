@@ -1,128 +1,224 @@
-"""Facet counts beside the deployment list.
+"""Facet counts beside the deployment list, its result count and its map.
 
 For every option of every filter, how many results the current selection would give if that
 option were also chosen. Within one filter the options are alternatives (OR), so each facet is
 counted with every *other* filter applied and its own left out ("disjunctive" faceting, as
-search engines do it). One aggregate query per facet, whatever the number of rows or options.
+search engines do it).
+
+Counts come from each published entry's facts (tracker.models.tallies): with no filter, from
+the tallies kept over every entry (one query of a few hundred rows, whatever the number of
+entries); with filters, from the facts of the matching entries, every facet in one query, plus
+one per filter in use for that filter's own facet. The same query gives the number of results
+and the map's counts, so the list never counts its rows again.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count
 
 from ..graphics.regions import REGIONS
-from ..models import Deployment, Source
-from .filters import SORTS, UNKNOWN_DECADE, leave_out_not_completed
+from ..models import Country, Deployment, FacetFact, FacetTally, Fact, Source, Technology, Vendor
+from .filters import SORTS, UNKNOWN_DECADE
+from .tallies import COUNTED, EVIDENCE_VALUES, STATUS_VALUES
+
+STATUS_LABELS = dict(Deployment.Status.choices)
+EVIDENCE_LABELS = dict(Deployment.Evidence.choices)
+NOT_FILTERS = {"sort"}
 
 
 @dataclass(frozen=True)
 class Facet:
     param: str
     legend: str
-    value: str  # what the query groups by, and the option's value in the URL
-    label: str  # what the reader sees
-    normalize: type = str
-    where: tuple = ()  # (lookup, value) pairs limiting what is counted, e.g. to datasets
-
-    def option(self, value, label, count, chosen):
-        return {"value": value, "label": label, "count": count, "checked": value in chosen}
+    fact: Fact  # the fact counted (the region and decade facets add up countries and years)
 
 
 FACETS = [
-    Facet("country", "Country", "country__iso2", "country__name"),
-    Facet("region", "Region", "country__region", "country__region"),
-    Facet("origin", "Technology from", "origin_countries__iso2", "origin_countries__name"),
-    Facet("vendor", "Vendor", "vendors__slug", "vendors__name"),
-    Facet("technology", "Technology", "technologies__slug", "technologies__name"),
-    Facet("status", "Status", "status", "status"),
-    Facet("evidence", "Kind of evidence", "evidence", "evidence"),
-    Facet("decade", "Decade started", "decade", "decade"),
-    Facet(
-        "dataset",
-        "Dataset",
-        "citations__source__slug",
-        "citations__source__title",
-        where=(("citations__source__kind", Source.Kind.DATASET),),
-    ),
+    Facet("country", "Country", Fact.COUNTRY),
+    Facet("region", "Region", Fact.COUNTRY),
+    Facet("origin", "Technology from", Fact.ORIGIN),
+    Facet("vendor", "Vendor", Fact.VENDOR),
+    Facet("technology", "Technology", Fact.TECHNOLOGY),
+    Facet("status", "Status", Fact.STATUS),
+    Facet("evidence", "Kind of evidence", Fact.EVIDENCE),
+    Facet("decade", "Decade started", Fact.YEAR),
+    Facet("dataset", "Dataset", Fact.DATASET),
 ]
-NOT_FILTERS = {"sort"}
-STATUS_LABELS = dict(Deployment.Status.choices)
-EVIDENCE_LABELS = dict(Deployment.Evidence.choices)
+# What a fact's key is the id of, to show its name and put its code or slug in the URL.
+NAMED = {
+    Fact.COUNTRY: (Country, "iso2"),
+    Fact.ORIGIN: (Country, "iso2"),
+    Fact.VENDOR: (Vendor, "slug"),
+    Fact.TECHNOLOGY: (Technology, "slug"),
+    Fact.DATASET: (Source, "slug"),
+}
+
+
+@dataclass
+class Tally:
+    """What the list shows besides its rows."""
+
+    facets: list  # [{param, legend, options: [{value, label, count, checked}]}]
+    total: int | None  # the number of results (None: the filters are not valid)
+    countries: list = field(default_factory=list)  # [(Country, n)] for the map, most first
 
 
 def facet_counts(filterset):
     """[{param, legend, options: [{value, label, count, checked}]}] for the sidebar."""
+    return tally(filterset).facets
+
+
+def tally(filterset):
     valid = filterset.is_valid()
     data = filterset.form.cleaned_data if valid else {}
     raw = filterset.data if valid else {}
-    return [
-        {
-            "param": facet.param,
-            "legend": facet.legend,
-            "options": _options(facet, _counts(filterset, facet, data), raw, data),
-        }
-        for facet in FACETS
-    ]
-
-
-def _counts(filterset, facet, data):
-    queryset = filterset.queryset
-    for name, filter_ in filterset.filters.items():
-        if name == facet.param or name in NOT_FILTERS or name not in data:
-            continue
-        queryset = filter_.filter(queryset, data[name])
-    if facet.param != "status":
-        queryset = leave_out_not_completed(queryset, filterset.form)
-    if facet.param == "decade":
-        queryset = queryset.annotate(decade=F("start_year") / 10 * 10)
-    # One filter() call before values(): the grouping then reuses the join the condition made,
-    # so a deployment citing the article and a dataset is counted under the dataset only.
-    queryset = queryset.filter(**dict(facet.where))
-    rows = (
-        queryset.order_by()
-        .values_list(facet.value, facet.label)
-        .annotate(n=Count("pk", distinct=True))
+    active = frozenset(
+        name for name, value in data.items() if name not in NOT_FILTERS and given(value)
     )
-    return {value: (label, n) for value, label, n in rows}
+    # Entries a source says never completed count only where the reader chose their status.
+    column = 0 if "not_completed" in (data.get("status") or []) else 1
+    counts = Counts(filterset, data)
+    everything = counts.of(active, {f.fact for f in FACETS if f.param not in active})
+    per_facet = {
+        facet.param: counts.of(active - {facet.param}, {facet.fact}) if facet.param in active
+        else everything
+        for facet in FACETS
+    }  # fmt: skip
+    names = counts.names()
+    facets = []
+    for facet in FACETS:
+        # The status facet lists every status, never-completed included; the others follow
+        # the rule above.
+        col = 0 if facet.param == "status" else column
+        found = {key: n[col] for (fact, key), n in per_facet[facet.param].items()
+                 if fact == facet.fact and n[col]}  # fmt: skip
+        options = OPTIONS[facet.param](facet, found, names, chosen(facet, raw), data)
+        facets.append({"param": facet.param, "legend": facet.legend, "options": options})
+    statuses = [n[column] for (fact, _), n in everything.items() if fact == Fact.STATUS]
+    countries = [(names[Country][key], n[column]) for (fact, key), n in everything.items()
+                 if fact == Fact.COUNTRY and n[column]]  # fmt: skip
+    return Tally(facets, sum(statuses) if valid else None, countries)
 
 
-def _options(facet, counts, raw, data):
-    chosen = set(raw.getlist(facet.param)) if hasattr(raw, "getlist") else set()
-    if facet.param in ("country", "origin"):
-        chosen = {value.upper() for value in chosen}
-    if facet.param == "region":
-        return [
-            facet.option(name, name, counts.get(name, ("", 0))[1], chosen)
-            for name in sorted(REGIONS.values())
-        ]
-    if facet.param in ("status", "evidence"):
-        labels = STATUS_LABELS if facet.param == "status" else EVIDENCE_LABELS
-        return [
-            facet.option(value, label, counts.get(value, ("", 0))[1], chosen)
-            for value, label in labels.items()
-        ]
-    if facet.param == "decade":
-        # A chosen decade left with no result stays on screen, so it can be unticked.
-        picked = {int(v) for v in chosen if v.isdigit()}
-        decades = sorted({value for value in counts if value is not None} | picked)
-        options = [
-            facet.option(str(d), f"{d}s", counts.get(d, ("", 0))[1], chosen) for d in decades
-        ]
-        unknown = counts.get(None, ("", 0))[1]
-        options.append(facet.option(UNKNOWN_DECADE, "Year not known", unknown, chosen))
-        return options
+def given(value):
+    """Whether a cleaned filter value filters anything: not None, "", [] or an empty queryset
+    (len() of a chosen queryset fills its cache, which the filter then reads: no extra query)."""
+    return value is not None and value != "" and (not hasattr(value, "__len__") or len(value) > 0)
+
+
+class Counts:
+    """The facts of the entries matching some of the filters, counted once per set of filters."""
+
+    def __init__(self, filterset, data):
+        self.filterset, self.data = filterset, data
+        self.passes = {}
+
+    def of(self, applied, facts):
+        """{(fact, key): (published, counted)} over entries matching the ``applied`` filters."""
+        facts = facts | {Fact.STATUS, Fact.COUNTRY}  # the result count and the map
+        if applied not in self.passes:
+            rows = FacetTally.objects.all() if not applied else self._facts(applied)
+            rows = rows.filter(fact__in=sorted(facts)).values_list("fact", "key", "published",
+                                                                   "counted")  # fmt: skip
+            self.passes[applied] = {(fact, key): (p, c) for fact, key, p, c in rows}
+        return self.passes[applied]
+
+    def _facts(self, applied):
+        entries = self.filterset.queryset
+        for name in applied:
+            entries = self.filterset.filters[name].filter(entries, self.data[name])
+        ids = entries.order_by().values("pk")
+        return (
+            FacetFact.objects.filter(deployment_id__in=ids)
+            .values("fact", "key")
+            .annotate(published=Count("*"), counted=COUNTED)
+            .order_by()
+        )
+
+    def names(self):
+        """{model: {id: object}} for every key counted, and every option chosen."""
+        wanted = defaultdict(set)
+        for counts in self.passes.values():
+            for fact, key in counts:
+                if fact in NAMED:
+                    wanted[NAMED[fact][0]].add(key)
+        for facet in FACETS:
+            for obj in self.data.get(facet.param) or []:
+                if facet.fact in NAMED and not isinstance(obj, str):
+                    wanted[NAMED[facet.fact][0]].add(obj.pk)
+        return {
+            model: model.objects.in_bulk(sorted(wanted[model]))
+            for model in (Country, Vendor, Technology, Source)
+        }
+
+
+def chosen(facet, raw):
+    values = set(raw.getlist(facet.param)) if hasattr(raw, "getlist") else set()
+    return {v.upper() for v in values} if facet.param in ("country", "origin") else values
+
+
+def option(value, label, count, picked):
+    return {"value": value, "label": label, "count": count, "checked": value in picked}
+
+
+def by_count(options):
+    """Chosen options first (in a long list they stay in sight, easy to untick), then the
+    largest, then by name as a reader would sort it (no case quirks: "iFlytek" by "IBM")."""
+    return sorted(options, key=lambda o: (not o["checked"], -o["count"], o["label"].casefold()))
+
+
+def named_options(facet, found, names, picked, data):
+    model, code = NAMED[facet.fact]
     options = [
-        facet.option(value, label, n, chosen)
-        for value, (label, n) in counts.items()
-        if value is not None
+        option(getattr(obj, code), str(obj), n, picked)
+        for key, n in found.items()
+        if (obj := names[model].get(key)) is not None
     ]
     # A chosen option with no result left must stay on screen, or it could not be unticked.
+    shown = {o["value"] for o in options}
     for obj in data.get(facet.param) or []:
-        value = obj.iso2 if facet.param in ("country", "origin") else obj.slug
-        if value not in counts:
-            options.append(facet.option(value, str(obj), 0, chosen))
-    # Chosen options first: in a long list (every country) they stay in sight, easy to untick.
-    return sorted(options, key=lambda option: (not option["checked"], option["label"]))
+        if getattr(obj, code) not in shown:
+            options.append(option(getattr(obj, code), str(obj), 0, picked))
+    return by_count(options)
 
 
-__all__ = ["FACETS", "SORTS", "facet_counts"]
+def region_options(facet, found, names, picked, data):
+    per_region = defaultdict(int)
+    for key, n in found.items():
+        per_region[names[Country][key].region] += n
+    return [option(name, name, per_region[name], picked) for name in sorted(REGIONS.values())]
+
+
+def coded_options(facet, found, names, picked, data):
+    values = STATUS_VALUES if facet.fact == Fact.STATUS else EVIDENCE_VALUES
+    labels = STATUS_LABELS if facet.fact == Fact.STATUS else EVIDENCE_LABELS
+    per_value = {values[key]: n for key, n in found.items()}
+    return [option(v, label, per_value.get(v, 0), picked) for v, label in labels.items()]
+
+
+def decade_options(facet, found, names, picked, data):
+    per_decade = defaultdict(int)
+    for year, n in found.items():
+        per_decade[year // 10 * 10 if year else None] += n
+    # A chosen decade left with no result stays on screen, so it can be unticked.
+    decades = sorted({d for d in per_decade if d is not None} | {int(v) for v in picked
+                                                                 if v.isdigit()})  # fmt: skip
+    options = [option(str(d), f"{d}s", per_decade.get(d, 0), picked) for d in decades]
+    options.append(option(UNKNOWN_DECADE, "Year not known", per_decade.get(None, 0), picked))
+    return options
+
+
+OPTIONS = {
+    "country": named_options,
+    "region": region_options,
+    "origin": named_options,
+    "vendor": named_options,
+    "technology": named_options,
+    "status": coded_options,
+    "evidence": coded_options,
+    "decade": decade_options,
+    "dataset": named_options,
+}
+
+__all__ = ["FACETS", "SORTS", "Tally", "facet_counts", "tally"]

@@ -6,11 +6,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from ..graphics.regions import REGIONS
-from ..models import Country, Deployment, Source, Technology, Vendor
+from ..models import Citation, Country, Deployment, Source, Technology, Vendor
 from ..models.deployments import MAX_YEAR, MIN_YEAR, NEWEST_FIRST
 from . import search
 
@@ -64,6 +65,21 @@ class CodeFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = CodeMultipleChoiceField
 
 
+class LinkFilter(CodeFilter):
+    """A filter across a link table as ``EXISTS (…)``: an entry matching two chosen options is
+    listed once, without a join that repeats it or a DISTINCT over whole rows."""
+
+    def __init__(self, *args, links, column, **kwargs):
+        self.links, self.column = links, column
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        chosen = self.links.filter(**{f"{self.column}__in": [obj.pk for obj in value]})
+        return queryset.filter(Exists(chosen.filter(deployment=OuterRef("pk"))))
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -104,9 +120,6 @@ def region_choices():
     return [(name, name) for name in sorted(REGIONS.values())]
 
 
-NAMED = Deployment.vendors.through.objects.all()
-
-
 def leave_out_not_completed(queryset, form):
     """Entries a source says never completed stay out unless the reader chose their status."""
     chosen = getattr(form, "cleaned_data", {}).get("status") or []
@@ -126,11 +139,14 @@ class DeploymentFilter(django_filters.FilterSet):
         field_name="country__iso2",
         to_field_name="iso2",
         queryset=Country.objects.all(),
+        distinct=False,  # one country per entry: no row can repeat
         normalize=str.upper,
         noun="country code (use ISO alpha-2, e.g. RS)",
         label="Country",
     )
-    origin = CodeFilter(
+    origin = LinkFilter(
+        links=Deployment.origin_countries.through.objects,
+        column="country_id",
         field_name="origin_countries__iso2",
         to_field_name="iso2",
         queryset=Country.objects.all(),
@@ -139,16 +155,20 @@ class DeploymentFilter(django_filters.FilterSet):
         label="Technology from",
     )
     region = django_filters.MultipleChoiceFilter(
-        field_name="country__region", choices=region_choices, label="Region"
+        field_name="country__region", choices=region_choices, label="Region", distinct=False
     )
-    vendor = CodeFilter(
+    vendor = LinkFilter(
+        links=Deployment.vendors.through.objects,
+        column="vendor_id",
         field_name="vendors__slug",
         to_field_name="slug",
         queryset=Vendor.objects.all(),
         noun="vendor",
         label="Vendor",
     )
-    technology = CodeFilter(
+    technology = LinkFilter(
+        links=Deployment.technologies.through.objects,
+        column="technology_id",
         field_name="technologies__slug",
         to_field_name="slug",
         queryset=Technology.objects.all(),
@@ -157,10 +177,11 @@ class DeploymentFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Deployment.Status.choices,
+        distinct=False,
         help_text="Entries a source says did not complete are listed only when chosen here.",
     )
     evidence = django_filters.MultipleChoiceFilter(
-        choices=Deployment.Evidence.choices, label="Kind of evidence"
+        choices=Deployment.Evidence.choices, label="Kind of evidence", distinct=False
     )
     sources_min = django_filters.NumberFilter(
         field_name="pair_sources",
@@ -169,7 +190,9 @@ class DeploymentFilter(django_filters.FilterSet):
         min_value=1,
         max_value=50,
     )
-    dataset = CodeFilter(
+    dataset = LinkFilter(
+        links=Citation.objects,
+        column="source_id",
         field_name="citations__source__slug",
         to_field_name="slug",
         queryset=Source.objects.filter(kind=Source.Kind.DATASET),
@@ -218,10 +241,6 @@ class DeploymentFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_queryset(self, queryset):
-        if self.sort_key == "sourced":
-            queryset = queryset.annotate(
-                named_supplier=Exists(NAMED.filter(deployment=OuterRef("pk")))
-            )
         queryset = leave_out_not_completed(super().filter_queryset(queryset), self.form)
         return queryset.order_by(*self.ordering())
 
@@ -238,8 +257,10 @@ class DeploymentFilter(django_filters.FilterSet):
         if sort == "sourced":
             # A named supplier, then a year, then the most independent sources.
             return [
-                F("named_supplier").desc(),
-                F("start_year").desc(nulls_last=True),
+                # Stored columns in the order of deployment_sourced_order_idx (an unknown year
+                # as 0: last, as NULLS LAST would put it), so page 1 is read from that index.
+                F("names_supplier").desc(),
+                Coalesce("start_year", 0).desc(),
                 F("pair_sources").desc(),
                 "country__name",
                 "title",

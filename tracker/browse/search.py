@@ -9,11 +9,12 @@ SQLite matches every word as a substring of the document.
 The documents are refreshed by signals (tracker.signals) whenever anything they contain changes.
 """
 
+import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 
 CONFIGS = ("english", "french")
 MAX_TERMS = 10
@@ -93,11 +94,16 @@ def _search_postgresql(queryset, folded, terms):
     for config in CONFIGS:
         part = SearchQuery(folded, config=config, search_type="websearch")
         query = part if query is None else query | part
-    # Stems miss partial words ("hikvi"); every word as a substring still finds them.
-    substring = Q()
-    for term in terms:
-        substring &= Q(search_document__contains=term)
-    return queryset.filter(Q(search_vector=query) | substring).annotate(
+    # Stems miss partial words ("hikvi"): every word is also tried as the start of a stored
+    # word. A tsquery too, so the GIN index (deployment_search_vector_gin) serves the whole
+    # condition; a LIKE '%word%' beside it made every search read every entry.
+    words = [word for term in terms for word in re.findall(r"\w+", term)]
+    if words:
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        query_or_prefix = query | SearchQuery(prefixes, config="simple", search_type="raw")
+    else:
+        query_or_prefix = query
+    return queryset.filter(search_vector=query_or_prefix).annotate(
         rank=SearchRank(F("search_vector"), query)
     )
 

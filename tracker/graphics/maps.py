@@ -182,6 +182,13 @@ def country_counts(deployments):
     return sorted(counts, key=lambda c: (-c.count, c.name))
 
 
+def counted_countries(counts):
+    """CountryCount rows, most first, for (Country, n) pairs counted already (from the facet
+    tallies, tracker.browse.facets): no query."""
+    rows = [CountryCount(c.iso2, c.name, c.slug, n, numeric=c.numeric) for c, n in counts if n]
+    return sorted(rows, key=lambda c: (-c.count, c.name))
+
+
 def world_map(
     counts,
     link,

@@ -7,6 +7,7 @@ from .designations import Designation
 from .findings import Finding
 from .site_data import SiteDataLoad
 from .sources import DatePrecision, Source
+from .tallies import FacetFact, FacetTally, Fact
 from .technologies import Technology
 from .vendors import Vendor, VendorAlias, VendorRelation
 
@@ -17,6 +18,9 @@ __all__ = [
     "DatePrecision",
     "Deployment",
     "Designation",
+    "FacetFact",
+    "FacetTally",
+    "Fact",
     "Finding",
     "SiteDataLoad",
     "Source",

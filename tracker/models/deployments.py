@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import MD5
+from django.db.models import F
+from django.db.models.functions import MD5, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -221,6 +222,9 @@ class Deployment(models.Model):
     # How many independent sources support this entry's supplier–country pair (any of its
     # vendors, this country), across every counted entry (tracker.editorial.corroboration); derived.
     pair_sources = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Whether the entry names a vendor: the first key of the default list order, kept as a
+    # column (tracker.browse.tallies) so that order can be read from an index; derived.
+    names_supplier = models.BooleanField(default=False, editable=False)
     # Derived for search (tracker.browse.search), refreshed by signals; never edited by hand.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
@@ -229,7 +233,7 @@ class Deployment(models.Model):
 
     objects = DeploymentManager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "pair_sources"],
+        excluded_fields=["search_document", "search_vector", "pair_sources", "names_supplier"],
         related_name="changes",
     )
 
@@ -277,6 +281,28 @@ class Deployment(models.Model):
             models.Index(fields=["start_year"], name="deployment_start_year_idx"),
             models.Index(fields=["evidence"], name="deployment_evidence_idx"),
             models.Index(fields=["pair_sources"], name="deployment_pair_sources_idx"),
+            # The list's default order ("best sourced first", DeploymentFilter.ordering): page 1
+            # is the head of this index, not a sort of every published entry.
+            models.Index(
+                F("names_supplier").desc(),
+                Coalesce("start_year", 0).desc(),
+                F("pair_sources").desc(),
+                name="deployment_sourced_order_idx",
+                condition=models.Q(state="published"),
+            ),
+            # The home page's "last updated": the newest edit of a published entry.
+            models.Index(
+                F("updated_at").desc(),
+                name="deployment_last_updated_idx",
+                condition=models.Q(state="published"),
+            ),
+            # A filtered list's facet counts and map select the matching entries by country
+            # from this index alone (PostgreSQL), without reading the wide rows.
+            models.Index(
+                fields=["country", "status", "id"],
+                name="deployment_facets_country_idx",
+                condition=models.Q(state="published"),
+            ),
         ]
 
     def __str__(self):
@@ -425,6 +451,10 @@ class Citation(Cited):
                 MD5("quote"),
                 name="citation_unique_per_deployment",
             ),
+        ]
+        indexes = [
+            # The home page's "last updated": the newest citation added to a published entry.
+            models.Index(F("created_at").desc(), name="citation_last_updated_idx"),
         ]
 
     def __str__(self):

@@ -4,17 +4,18 @@ import unicodedata
 
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from .. import exports
-from ..browse.facets import facet_counts
+from ..browse.facets import tally
 from ..browse.filters import SORTS, DeploymentFilter
 from ..browse.selection import chips, heading
 from ..editorial import corroboration, history
 from ..editorial.corrections import CorrectionFormMixin
 from ..graphics.flows import list_flows
-from ..graphics.maps import country_counts, world_map
+from ..graphics.maps import counted_countries, world_map
 from ..models import (
     Deployment,
 )
@@ -35,6 +36,9 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
     def paginate_queryset(self, queryset, page_size):
         """A page past the end shows the last page, with a note, instead of an error page."""
         paginator = self.get_paginator(queryset, page_size)
+        if self.tally.total is not None:
+            # Counted with the facets, in the same query: the rows are not counted again.
+            paginator.count = self.tally.total
         requested = self.request.GET.get("page", "1")
         page = paginator.get_page(requested)
         if requested != str(page.number) and "page" in self.request.GET:
@@ -54,16 +58,21 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
             response.status_code = 400
         return response
 
+    @cached_property
+    def tally(self):
+        """The facets, the number of results and the map's counts (tracker.browse.facets)."""
+        return tally(self.filterset)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_notice"] = getattr(self, "page_notice", "")
-        context["facets"] = facet_counts(self.filterset)
+        context["facets"] = self.tally.facets
         context["sorts"] = SORTS
         context["flows"] = list_flows(self.object_list, self.filterset.data)
         context["selection"] = heading(self.filterset, context["paginator"].count)
         context["chips"] = chips(self.filterset)
         context["map"] = world_map(
-            country_counts(self.object_list),
+            counted_countries(self.tally.countries),
             self.narrowed_to_country,
             title="Deployments matching these filters, per country",
             origins=origins_shown(context["facets"]),

@@ -1,13 +1,14 @@
 """The home page: totals, the map, the timeline and the latest entries."""
 
-from django.db.models import Max, Q
+from django.db.models import Subquery
 from django.views.generic import TemplateView
 
+from ..browse import tallies
 from ..editorial import history
-from ..graphics.charts import Timeline, year_counts
+from ..graphics.charts import Timeline
 from ..graphics.flows import flow_diagram
-from ..graphics.maps import country_counts, world_map
-from ..models import Country, Deployment, Source, Vendor
+from ..graphics.maps import counted_countries, world_map
+from ..models import Citation, Country, Deployment
 from .common import findings_for_display, list_link, published_deployments
 from .paging import top
 
@@ -18,12 +19,19 @@ TOP_EXPORTERS = 8
 def last_updated(published):
     """When the published data last changed: the newest edit of a published entry or citation.
 
-    One aggregate query; None when nothing is published. Drafts and entries in review never
-    move it.
+    None when nothing is published; drafts and entries in review never move it. One query:
+    the newest entry and, beside it, the newest citation, each the head of an index
+    (deployment_last_updated_idx, citation_last_updated_idx), where a MAX over the join of
+    entries and citations read every row.
     """
-    latest = published.aggregate(entry=Max("updated_at"), citation=Max("citations__created_at"))
-    dates = [value for value in latest.values() if value is not None]
-    return max(dates, default=None)
+    citation = Citation.objects.filter(deployment__in=published).order_by("-created_at")
+    latest = (
+        published.order_by("-updated_at")
+        .annotate(citation=Subquery(citation.values("created_at")[:1]))
+        .values_list("updated_at", "citation")
+        .first()
+    )
+    return max(filter(None, latest or ()), default=None)
 
 
 class HomeView(TemplateView):
@@ -34,27 +42,24 @@ class HomeView(TemplateView):
         # Where the technology came from, most entries first (one query): the map hatches
         # them and "Where it comes from" leads to each one's exports (?origin=).
         exporters = list(top(Country.objects, "exported_deployments", published, limit=300))
+        # Totals, map and timeline from the facet tallies (tracker.browse.tallies): the same
+        # counts whatever the number of entries, no COUNT(DISTINCT) over joins.
+        counts = tallies.overall()
+        countries = Country.objects.in_bulk(sorted(counts["per_country"]))
         return super().get_context_data(
             last_updated=last_updated(published),
-            totals={
-                "deployments": published.count(),
-                "countries": Country.objects.filter(deployments__in=published).distinct().count(),
-                "vendors": Vendor.objects.filter(deployments__in=published).distinct().count(),
-                "sources": Source.objects.filter(Q(citations__deployment__in=published))
-                .distinct()
-                .count(),
-            },
+            totals={key: counts[key] for key in ("deployments", "countries", "vendors", "sources")},
             latest=published_deployments().newest_first()[:6],
             since_last_import=history.since_last_import(),
             flows=flow_diagram(published),
             map=world_map(
-                country_counts(published),
+                counted_countries((countries[pk], n) for pk, n in counts["per_country"].items()),
                 lambda c: list_link(country=c.iso2),
                 title="Published deployments per country",
-                origins=[(c.iso2, c.name) for c in exporters],
+                origins=[(c.iso2, c.display_name) for c in exporters],
             ),
             top_exporters=exporters[:TOP_EXPORTERS],
-            timeline=Timeline(year_counts(published)),
+            timeline=Timeline(counts["per_year"]),
             findings=findings_for_display()[:4],
             **kwargs,
         )
