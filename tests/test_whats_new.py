@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 
@@ -218,3 +220,23 @@ def test_the_list_form_keeps_the_added_since_date_when_other_filters_are_applied
     body = client.get("/deployments/", {"added_since": "2026-12-01"}).content.decode()
     form = body.split('id="filter-form"', 1)[1].split("</form>", 1)[0]
     assert 'name="added_since" value="2026-12-01"' in form
+
+
+def test_the_changes_page_costs_the_same_queries_for_5_events_as_for_50(
+    client, django_assert_max_num_queries
+):
+    """Guards against a query per event (its previous record, its entry, its first publication)."""
+
+    def events(n):
+        for i in range(n):
+            entry = published_deployment(title=f"Entry {i}")
+            entry.summary = f"Corrected {i}."
+            entry.save()
+
+    events(3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/changes/").status_code == 200
+    events(22)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get("/changes/")
+    assert len(response.context["changes"]) == 50  # rendered afresh, not a cached copy
