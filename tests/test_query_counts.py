@@ -37,11 +37,11 @@ PAGES = {
     "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 12,
     "/deployments/{slug}/": 13,  # + facts per citation, entries also reporting
     "/countries/": 2,  # + the countries the technology came from
-    "/countries/serbia/": 15,  # + figures both ways, countries of origin, one page of entries
+    "/countries/serbia/": 14,  # + figures both ways, countries of origin, one page of entries
     "/vendors/": 1,
-    "/vendors/acme/": 15,  # + the vendor's group, figures, technologies, one page of entries
+    "/vendors/acme/": 14,  # + the vendor's group, figures, technologies, one page of entries
     "/technologies/": 1,
-    "/technologies/gait/": 10,  # + figures, map, timeline, origins, one page of entries
+    "/technologies/gait/": 9,  # + figures, map, timeline, origins, one page of entries
     "/sources/": 2,  # + the count of sources for the pages
     "/sources/report/": 7,  # + the count of citations for the pages, the count of findings
     "/findings/": 4,  # + the origin and technology choices

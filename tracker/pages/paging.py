@@ -13,13 +13,16 @@ ROWS_PER_PAGE = 50
 TOP = 12
 
 
-def page_of(request, queryset, per_page=None):
+def page_of(request, queryset, per_page=None, count=None):
     """The page of ``queryset`` asked for with ``?page=``, and a note when it does not exist.
 
     ``?page=abc`` or ``?page=999`` shows the first or last page with a note rather than an
-    error: a shared link to a page that has since shrunk still leads somewhere.
+    error: a shared link to a page that has since shrunk still leads somewhere. ``count``, when
+    the page already knows how many rows there are (its summary figures), saves counting twice.
     """
     paginator = Paginator(queryset, per_page or ROWS_PER_PAGE)
+    if count is not None:
+        paginator.count = count
     requested = request.GET.get("page", "1")
     page = paginator.get_page(requested)
     notice = ""

@@ -20,9 +20,10 @@ EXPORTS_SHOWN = 10
 DESIGNATIONS_SHOWN = 30
 
 
-def entries_page(request, deployments, *order):
-    """One page of ``deployments`` for a profile, in a stable order (pk breaks ties)."""
-    return page_of(request, deployments.order_by(*order, "pk"))
+def entries_page(request, deployments, figures, *order):
+    """One page of ``deployments`` for a profile, in a stable order (pk breaks ties); their
+    number is already in the profile's ``figures`` (the same counted entries)."""
+    return page_of(request, deployments.order_by(*order, "pk"), count=figures["entries"])
 
 
 class CountryListView(ListView):
@@ -57,11 +58,15 @@ class CountryDetailView(DetailView):
         country = self.object
         here = Deployment.objects.counted().filter(country=country)
         exported = Deployment.objects.counted().filter(origin_countries=country)
+        figures_here, figures_exported = summary(here), summary(exported)
         page, notice = entries_page(
-            self.request, published_deployments().filter(country=country), "locality", "title"
+            self.request,
+            published_deployments().filter(country=country),
+            figures_here,
+            "locality",
+            "title",
         )
         vendors = top(Vendor.objects.select_related("headquarters"), "deployments", here)
-        figures_here, figures_exported = summary(here), summary(exported)
         return super().get_context_data(
             here=figures_here,
             # A country known mostly as an exporter (China) leads with what left it.
@@ -131,15 +136,17 @@ class VendorDetailView(DetailView):
     def get_context_data(self, **kwargs):
         vendor = self.object
         supplied = Deployment.objects.counted().filter(vendors=vendor)
+        figures = summary(supplied)
         page, notice = entries_page(
             self.request,
             published_deployments().filter(vendors=vendor),
+            figures,
             "country__name",
             "locality",
             "title",
         )
         return super().get_context_data(
-            supplied=summary(supplied),
+            supplied=figures,
             page_obj=page,
             deployments=page.object_list,
             page_notice=notice,
@@ -180,15 +187,17 @@ class TechnologyDetailView(DetailView):
     def get_context_data(self, **kwargs):
         technology = self.object
         using = Deployment.objects.counted().filter(technologies=technology)
+        figures = summary(using)
         page, notice = entries_page(
             self.request,
             published_deployments().filter(technologies=technology),
+            figures,
             "country__name",
             "locality",
             "title",
         )
         return super().get_context_data(
-            using=summary(using),
+            using=figures,
             page_obj=page,
             deployments=page.object_list,
             page_notice=notice,
