@@ -7,6 +7,7 @@ The site's data is loaded as ``make run`` loads it (``load_site_data``), then da
 where a test needs "an earlier import".
 """
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -58,7 +59,7 @@ def changes(client, query=""):
     """[(title, what)] of the /changes/ table, in page order."""
     body = client.get("/changes/" + query).content.decode()
     rows = re.findall(r'<th scope="row">(.*?)</th><td>([^<]*)</td>', body, flags=re.S)
-    return [(re.sub(r"<[^>]+>", "", title).strip(), what) for title, what in rows]
+    return [(html.unescape(re.sub(r"<[^>]+>", "", title)).strip(), what) for title, what in rows]
 
 
 # --- The date first published on this site ----------------------------------------------------
@@ -240,3 +241,10 @@ def test_the_changes_page_costs_the_same_queries_for_5_events_as_for_50(
     with django_assert_max_num_queries(len(few)):
         response = client.get("/changes/")
     assert len(response.context["changes"]) == 50  # rendered afresh, not a cached copy
+
+
+def test_changes_list_the_entries_of_a_load_in_the_order_of_newest(client):
+    call_command("load_site_data", ARTICLE_FIXTURE, verbosity=0)
+    titles = [title for title, what in changes(client) if what == "published"]
+    listed = client.get("/deployments/?sort=newest").context["deployments"]
+    assert titles == [d.title for d in listed]

@@ -197,7 +197,9 @@ def record_history(model):
     for record in history.order_by("history_date", "history_id").values("id", *fields):
         latest[record["id"]] = record
     new, stale = [], []
-    for instance in model._default_manager.iterator(chunk_size=500):
+    # In the order rows were created, so that /changes/ lists the entries of one load in the
+    # order of ?sort=newest (history ids then follow entry ids).
+    for instance in model._default_manager.order_by("pk").iterator(chunk_size=500):
         record = latest.get(instance.pk)
         if record is None:
             # Dated as the row itself says, so a citation loaded with its entry is not listed
