@@ -124,3 +124,10 @@ def test_a_country_pages_map_table_lists_the_country_its_caption_names(client):
     figure = body.split('id="country-map-caption"', 1)[1].split("</table>", 1)[0]
     assert figure.split("</caption>", 1)[0].startswith(">Serbia among")
     assert ">Serbia</a>" in figure
+
+
+def test_the_dataset_facet_says_results_from_the_article_come_from_no_dataset(client, article):
+    body = client.get("/deployments/", {"q": "Belgrade"}).content.decode()
+    facet = body.split('id="facet-dataset"', 1)[1].split("</fieldset>", 1)[0]
+    assert "None yet" not in facet
+    assert "None of these results comes from an imported dataset" in facet
