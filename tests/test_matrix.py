@@ -97,6 +97,11 @@ class TestTheMatrix:
         assert notice in body
         assert len(cells(body)) == 4
 
+    def test_even_the_largest_table_has_a_bounded_number_of_vendors(self, client, monkeypatch):
+        monkeypatch.setattr(matrix, "VENDOR_SIZES", {"30": 1, "60": 1, "150": 2})
+        body = page(client, "/matrix/?vendors=150&countries=all")
+        assert len(re.findall(r'<tr><th scope="row">', body)) == 2
+
     def test_an_unknown_size_falls_back_to_the_default(self, client):
         assert len(cells(page(client, "/matrix/?vendors=lots&countries=-1"))) == 4
 

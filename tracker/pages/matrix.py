@@ -19,7 +19,9 @@ from ..graphics.maps import BREAKS
 from ..graphics.regions import REGIONS
 from ..models import Country, Deployment, Vendor
 
-VENDOR_SIZES = {"30": 30, "60": 60, "all": None}
+# The largest table holds every vendor with entries in today's data (138); a vendor per row,
+# it stays bounded however many more the data grows to.
+VENDOR_SIZES = {"30": 30, "60": 60, "150": 150}
 COUNTRY_SIZES = {"40": 40, "80": 80, "all": None}
 NO_HEAD_OFFICE = "Head office not stated"
 

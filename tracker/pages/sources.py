@@ -32,7 +32,7 @@ class SourceListView(TemplateView):
         sort = params.get("sort", "")
         if sort not in SOURCE_SORTS:
             sort = next(iter(SOURCE_SORTS))
-        sources = Source.objects.annotate(claim_count=claims())
+        sources = Source.objects.annotate(claim_count=claims(every_source=sort == "cited"))
         for word in query.split():
             sources = sources.filter(
                 Q(title__icontains=word) | Q(publisher__icontains=word) | Q(authors__icontains=word)
@@ -49,9 +49,16 @@ class SourceListView(TemplateView):
         )
 
 
-def claims():
-    """How many citations in published entries name the source: a subquery per row shown,
-    so a page of sources never counts the citations of all the others."""
+def claims(every_source=False):
+    """How many citations in published entries name each source.
+
+    Sorting by it needs the number for every source: one grouped join does that best. Other
+    sorts show it for one page of sources only, so a subquery per row shown costs least there
+    (PostgreSQL evaluates it after the sort and limit).
+    """
+    published = Q(citations__deployment__state=Deployment.State.PUBLISHED)
+    if every_source:
+        return Count("citations", filter=published)
     cited = (
         Citation.objects.filter(source=OuterRef("pk"), deployment__state=Deployment.State.PUBLISHED)
         .order_by()
