@@ -27,6 +27,7 @@ def environment(tmp_path, **extra):
     }
     env.update(
         VAR_DIR=str(tmp_path / "var"),
+        STATIC_ROOT=str(tmp_path / "static"),
         SECRET_KEY="test-servers-" + "k" * 40,
         DEBUG="0",
         PYTHONPATH=str(ROOT),
@@ -54,18 +55,20 @@ def free_port():
 def gunicorn(env, *options):
     """A gunicorn serving tracker.wsgi on a free port, until the block ends; yields its URL."""
     port = free_port()
+    log = Path(env["VAR_DIR"]) / f"gunicorn-{port}.log"  # read it when a test fails
+    log.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [*GUNICORN, "tracker.wsgi", "--bind", f"127.0.0.1:{port}", *options],
         cwd=ROOT,
-        env=env,
+        env={**env, "LOG_LEVEL": env.get("LOG_LEVEL", "ERROR")},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("w"),
     )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
             if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode()[-3000:])
+                raise AssertionError(log.read_text()[-3000:])
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=2):
                     break
@@ -81,7 +84,6 @@ def gunicorn(env, *options):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        process.stderr.close()
 
 
 def download(url):

@@ -1,0 +1,116 @@
+"""Two app servers, one PostgreSQL, one Redis: a publish through one is seen through the other.
+
+This is how the site grows past one machine (docs/deploy.md, "Several app servers"): each
+server caches readers' pages in the shared Redis, and a publish through either makes every
+cached page out of date for both at once. The test builds a scratch PostgreSQL database of its
+own (created and dropped here), starts two gunicorn processes with the production settings, and
+publishes through the admin of the first.
+
+PostgreSQL comes from TEST_POSTGRES_URL (else DATABASE_URL's server, else the local one) and
+Redis from TEST_REDIS_URL (else the local one, database 15).
+"""
+
+import os
+import urllib.parse
+import uuid
+
+import pytest
+
+from tests import servers
+from tests.conftest import ARTICLE_FIXTURE
+
+ENTRY = "belgrade-huawei-safe-city"
+PASSWORD = "a long publisher password 42"
+
+
+def postgres_server():
+    url = os.environ.get("TEST_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        url = "postgres://postgres@127.0.0.1:5432/"
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def redis_url():
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="module")
+def scratch_database():
+    """A database of this test's own on the PostgreSQL server (never test, postgres or root)."""
+    psycopg = pytest.importorskip("psycopg")
+    server = postgres_server()
+    name = f"sxt_two_servers_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = psycopg.connect(f"{server}/template1", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {server}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"{server}/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def shared_redis():
+    redis = pytest.importorskip("redis")
+    url = redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis is not reachable at {url}: {exc}")
+    return url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, scratch_database, shared_redis):
+    """The article's entries with Belgrade back in draft, and a publisher who may publish it."""
+    env = servers.environment(
+        tmp_path_factory.mktemp("pair"),
+        DATABASE_URL=scratch_database,
+        REDIS_URL=shared_redis,
+        EDITOR_PASSWORD=PASSWORD,
+    )
+    servers.manage(env, "migrate", "--no-input", "-v0")
+    servers.manage(env, "loaddata", str(ARTICLE_FIXTURE), "-v0")
+    servers.manage(env, "setup_roles", "-v0")
+    servers.manage(env, "collectstatic", "--no-input", "-v0")
+    servers.manage(env, "createeditor", "pat", "--role", "publisher", "--no-input")
+    code = (
+        "from tracker.models import Deployment; from tracker.editorial import workflow; "
+        f"d = Deployment.objects.get(slug='{ENTRY}'); workflow.unpublish(d); print(d.pk)"
+    )
+    pk = servers.manage(env, "shell", "-c", code).strip().splitlines()[-1]
+    return env, pk
+
+
+def entry_listed(base):
+    status, headers, page = servers.Browser(base).get("/deployments/")
+    assert status == 200
+    return f"/deployments/{ENTRY}/" in page, headers.get("X-Cache")
+
+
+def test_a_publish_through_one_server_is_seen_through_the_other_at_once(site):
+    env, pk = site
+    with servers.gunicorn(env) as first, servers.gunicorn(env) as second:
+        # Readers of both servers have the list cached, without the draft.
+        for base in (first, second, second):
+            listed, _ = entry_listed(base)
+            assert not listed
+        assert entry_listed(second) == (False, "hit")
+
+        publisher = servers.Browser(first)
+        status, page = publisher.post_form(
+            "/admin/login/?next=/admin/", {"username": "pat", "password": PASSWORD}
+        )
+        assert status == 200 and "Log out" in page, page[:500]
+        status, page = publisher.post_form(
+            "/admin/tracker/deployment/", {"action": "publish", "_selected_action": pk}
+        )
+        assert status == 200
+
+        # The very next request to the other server sees it, freshly rendered.
+        assert entry_listed(second) == (True, "miss")
+        assert servers.Browser(second).get(f"/deployments/{ENTRY}/")[0] == 200
