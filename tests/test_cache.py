@@ -259,5 +259,5 @@ def test_an_unreachable_cache_still_serves_pages(client, settings):
     assert "Served without a cache" in text(response)
 
 
-def test_the_admin_site_is_the_one_excluded():
-    assert page_cache.admin_prefix() == reverse(f"{site.name}:index")
+def test_the_admin_site_and_health_checks_are_excluded():
+    assert page_cache.excluded_paths() == (reverse(f"{site.name}:index"), "/healthz", "/readyz")

@@ -1,11 +1,12 @@
 """The cache of public pages: what readers see is rendered once per public change, not per request.
 
 Design: one **generation** token, kept in the cache (Redis in production, shared by every app
-server), names the current state of everything public. Each cached page is stored under its
-generation, the language and the full URL (scheme, host, path and query string). Any change to
-public data (``tracker.signals``; after imports, ``load_site_data`` and other bulk commands;
-after ``migrate``) writes a new token, so every server stops finding the old pages at once and
-renders afresh on the next request; the old copies simply expire (``TRACKER_CACHE_SECONDS``).
+server), names the current state of everything public. Each cached page is stored under the
+language and the full URL (scheme, host, path and query string), with the generation it was
+rendered in, and is served only while that generation is current (both read in one round
+trip). Any change to public data (``tracker.signals``; after imports, ``load_site_data`` and
+other bulk commands; after ``migrate``) writes a new token, so every server stops serving the
+old pages at once and renders afresh on the next request, replacing them.
 
 The token is written twice: at once, so that the request (or test) that made the change reads
 the new state, and again when the transaction commits, so that a page another server rendered
@@ -35,6 +36,7 @@ A cache that cannot be reached (Redis down) costs speed, never pages: reads and 
 fail are logged and the page is rendered as if nothing were cached.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -113,13 +115,19 @@ def admin_prefix():
     return reverse("admin:index")
 
 
+@functools.cache
+def excluded_paths():
+    """The admin, and health checks (which must answer even when the cache does not)."""
+    return (admin_prefix(), reverse("healthz"), reverse("readyz"))
+
+
 def cacheable_request(request):
     if request.method not in CACHEABLE_METHODS or settings.TRACKER_CACHE_SECONDS <= 0:
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
         return False
-    return not request.path.startswith(admin_prefix())
+    return not request.path.startswith(excluded_paths())
 
 
 def signed_in(request):
@@ -137,16 +145,32 @@ def storable(request, response):
     )
 
 
-def page_key(request, token):
+def page_key(request):
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"{PAGE_PREFIX}:{token}:{translation.get_language()}:{digest}"
+    return f"{PAGE_PREFIX}:{translation.get_language()}:{digest}"
+
+
+def lookup(request):
+    """(generation, key, the stored page or None), in one round trip to the cache.
+
+    A page is stored with the generation it was rendered in and only served while that is
+    still the current one; a newer rendering of the same URL replaces it, so the cache holds
+    one copy per URL, not one per change.
+    """
+    key = page_key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    token = found.get(GENERATION_KEY) or generation()
+    entry = found.get(key)
+    if entry is not None and entry.get("generation") != token:
+        entry = None
+    return token, key, entry
 
 
 # --- Stored pages --------------------------------------------------------------------------------
 
 
-def to_entry(response):
+def to_entry(response, token):
     body, tokens = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
     headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_STORED]
     return {
@@ -155,6 +179,7 @@ def to_entry(response):
         "body": body,
         "etag": hashlib.sha256(body).hexdigest()[:32],
         "csrf": bool(tokens),
+        "generation": token,
     }
 
 
@@ -203,9 +228,7 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         try:
-            token = generation()
-            key = page_key(request, token)
-            entry = cache.get(key)
+            token, key, entry = lookup(request)
         except Exception:
             logger.exception("Page cache unavailable; rendering %s", request.path)
             return self.get_response(request)
@@ -216,7 +239,7 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             if not storable(request, response):
                 return response
-            entry = to_entry(response)
+            entry = to_entry(response, token)
             try:
                 cache.set(key, entry, timeout=settings.TRACKER_CACHE_SECONDS)
             except Exception:
