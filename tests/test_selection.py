@@ -105,3 +105,10 @@ def test_chip_labels_and_links_are_escaped(client, entries):
     body = client.get("/deployments/?q=%3Cb%3E%22x").content.decode()
     assert "<b>" not in body.split('<nav class="chips"')[1].split("</nav>")[0]
     assert "Search: “&lt;b&gt;&quot;x”" in body
+
+
+def test_a_later_page_says_which_in_its_title(client, entries, settings):
+    settings.TRACKER_PAGE_SIZE = 2
+    body = client.get("/deployments/?page=2").content.decode()
+    assert "<title>Deployments: 5 entries, page 2 · " in body
+    assert '<h1 id="selection">Deployments: 5 entries</h1>' in body
