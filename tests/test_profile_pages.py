@@ -102,6 +102,13 @@ class TestBothDirections:
         assert 'href="/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in countries
         assert 'href="/countries/' not in countries
 
+    def test_each_place_in_a_vendor_pages_table_leads_to_that_vendors_entries_there(self, client):
+        body = page(client, "/vendors/acme/")
+        table = section(body, "deployments-heading")
+        assert table.count('href="/deployments/?vendor=acme&amp;country=RS">Serbia</a>') == 2
+        assert 'href="/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in table
+        assert 'href="/countries/' not in table
+
     def test_a_technology_page_says_where_it_came_from(self, client):
         body = page(client, "/technologies/face/")
         assert 'href="/deployments/?technology=face&amp;origin=CN">China</a>' in body
