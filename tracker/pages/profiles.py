@@ -205,7 +205,7 @@ class TechnologyDetailView(DetailView):
             map=world_map(
                 country_counts(using),
                 lambda c: list_link(technology=technology.slug, country=c.iso2),
-                title=f"Where {technology.name} is recorded",
+                title=f"{technology.name}: entries per country",
             ),
             timeline=Timeline(year_counts(using), title=f"Deployments of {technology.name}"),
             vendors=top(Vendor.objects, "deployments", using),
