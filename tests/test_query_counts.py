@@ -44,7 +44,7 @@ PAGES = {
     "/technologies/gait/": 9,  # + figures, map, timeline, origins, one page of entries
     "/sources/": 2,  # + the count of sources for the pages
     "/sources/report/": 7,  # + the count of citations for the pages, the count of findings
-    "/findings/": 4,  # + the origin and technology choices
+    "/findings/": 5,  # + the origin and technology choices, the count for the pages
 }
 
 

@@ -130,3 +130,18 @@ def test_a_source_page_makes_as_many_queries_with_many_citations_as_with_few(cli
     for _ in range(6):
         CitationFactory(deployment=published_deployment(), source=source)
     assert queries() == few
+
+
+def test_the_findings_page_shows_one_page_at_a_time_and_counts_them_all(client, monkeypatch):
+    monkeypatch.setattr(paging, "ROWS_PER_PAGE", 2)
+    from tests.factories import FindingFactory, country
+
+    for n in range(3):
+        finding = FindingFactory(statement=f"Statement {n}.")
+        finding.origin_countries.add(country("CN"))
+        finding.countries.add(country("RS" if n else "KE"))
+    body = page(client, "/findings/?origin=CN")
+    assert body.count('<article class="finding"') == 2
+    assert "3 findings about 2 countries" in body
+    assert 'rel="next" href="?origin=CN&amp;page=2"' in body
+    assert page(client, "/findings/?origin=CN&page=2").count('<article class="finding"') == 1

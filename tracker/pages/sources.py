@@ -4,9 +4,9 @@ import unicodedata
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
-from ..models import Citation, Country, Deployment, Designation, Source, Technology
+from ..models import Citation, Country, Deployment, Designation, Finding, Source, Technology
 from .common import findings_for_display
 from .paging import page_of
 
@@ -105,39 +105,39 @@ class SourceDetailView(DetailView):
         )
 
 
-class FindingListView(ListView):
+class FindingListView(TemplateView):
     """Findings, optionally those about technology from one country or of one kind: "countries
-    where Carnegie records Chinese AI surveillance technology" is ``?origin=CN``."""
+    where Carnegie records Chinese AI surveillance technology" is ``?origin=CN``. One page at a
+    time; the countries they are about come from one query, not from reading every finding."""
 
     template_name = "tracker/finding_list.html"
-    context_object_name = "findings"
-
-    def get_queryset(self):
-        findings = findings_for_display()
-        self.origin = self.request.GET.get("origin", "").strip().upper()[:2]
-        self.technology = self.request.GET.get("technology", "").strip().lower()[:100]
-        if self.origin:
-            findings = findings.filter(origin_countries__iso2=self.origin)
-        if self.technology:
-            findings = findings.filter(technologies__slug=self.technology)
-        return findings.distinct()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        countries = {}
-        if self.origin or self.technology:
-            for finding in context["findings"]:
-                for country in finding.countries.all():
-                    countries[country.pk] = country
-        return {
-            **context,
-            "origin": self.origin,
-            "technology_chosen": self.technology,
-            "countries": sorted(countries.values(), key=lambda c: c.name),
-            "origin_choices": Country.objects.filter(findings_as_origin__isnull=False)
+        findings = findings_for_display()
+        origin = self.request.GET.get("origin", "").strip().upper()[:2]
+        technology = self.request.GET.get("technology", "").strip().lower()[:100]
+        if origin:
+            findings = findings.filter(origin_countries__iso2=origin)
+        if technology:
+            findings = findings.filter(technologies__slug=technology)
+        findings = findings.distinct()
+        page, notice = page_of(self.request, findings.order_by(*Finding._meta.ordering, "pk"))
+        countries = []
+        if origin or technology:
+            countries = Country.objects.filter(findings__in=findings).distinct().order_by("name")
+        return super().get_context_data(
+            findings=page.object_list,
+            page_obj=page,
+            page_notice=notice,
+            findings_total=page.paginator.count,
+            origin=origin,
+            technology_chosen=technology,
+            countries=countries,
+            origin_choices=Country.objects.filter(findings_as_origin__isnull=False)
             .distinct()
             .order_by("name"),
-            "technology_choices": Technology.objects.filter(findings__isnull=False)
+            technology_choices=Technology.objects.filter(findings__isnull=False)
             .distinct()
             .order_by("name"),
-        }
+            **kwargs,
+        )
