@@ -155,6 +155,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.middleware.ContentSecurityPolicyMiddleware",
+    # Readers' cached pages: a hit skips everything below (tracker.ops.cache says what it
+    # checks instead).
+    "tracker.ops.cache.PublicPageCacheMiddleware",
     # Before anything that queries: a frozen database cannot hold a request past its deadline.
     "tracker.ops.watchdog.DatabaseWatchdogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,8 +165,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After the session, user, CSRF and messages it checks; its hits skip everything below.
-    "tracker.ops.cache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A database that fails or times out gives readers a 503 page, not a traceback or nothing.

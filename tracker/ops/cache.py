@@ -46,7 +46,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.middleware.csrf import get_token
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -139,7 +140,8 @@ def storable(request, response):
     return (
         response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        # The CSRF cookie is set for each reader again on every hit (from_entry).
+        and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}
         and not response.has_header("Cache-Control")
         and not signed_in(request)
     )
@@ -184,14 +186,22 @@ def to_entry(response, token):
 
 
 def from_entry(request, entry):
-    from django.http import HttpResponse
+    """The stored page as a response; with the reader's own CSRF token (and cookie) in it.
 
+    A hit answers before the middleware further down runs (CSRF's included, which the page
+    with the correction form needs): the CSRF middleware's own steps are run here instead.
+    """
     body = entry["body"]
-    if entry["csrf"]:
+    csrf = CsrfViewMiddleware(lambda request: None) if entry["csrf"] else None
+    if csrf:
+        csrf.process_request(request)  # the reader's secret, from their cookie
         body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(body, status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
+    response["Content-Length"] = str(len(body))
+    if csrf:
+        csrf.process_response(request, response)  # sets the cookie matching the token
     return response
 
 
@@ -215,7 +225,11 @@ def validators(request, response, entry, token):
 
 
 class PublicPageCacheMiddleware:
-    """Serves anonymous readers' pages from the cache; after Session, Auth, CSRF and Messages."""
+    """Serves anonymous readers' pages from the cache.
+
+    Placed before the database watchdog, sessions, CSRF, users and messages, so that a hit
+    costs none of them; a miss goes through all of them as usual.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
