@@ -23,6 +23,7 @@ from tracker.browse import tallies
 from tracker.browse.facets import tally
 from tracker.browse.filters import DeploymentFilter
 from tracker.editorial import workflow
+from tracker.graphics.flows import flow_counts
 from tracker.models import Deployment, FacetFact, FacetTally, Source
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,11 @@ class TestCounts:
         for iso2 in filterset.qs.values_list("country__iso2", flat=True):
             expected[iso2] = expected.get(iso2, 0) + 1
         assert shown == expected
+
+    @pytest.mark.parametrize("page", PAGES)
+    def test_the_flows_count_the_results_from_each_origin_to_each_country(self, page):
+        filterset = DeploymentFilter(query(page), queryset=Deployment.objects.published())
+        assert sorted(tally(filterset).flows, key=str) == sorted(flow_counts(filterset.qs), key=str)
 
     def test_the_list_shows_the_result_count_counted_with_the_facets(self, client):
         response = client.get("/deployments/?vendor=huawei&technology=faces")

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from ..graphics.regions import REGIONS
-from ..models import Country, Deployment, FacetFact, FacetTally, Fact, Source, Technology, Vendor
+from ..models import (
+    FLOW_BASE,
+    Country,
+    Deployment,
+    FacetFact,
+    FacetTally,
+    Fact,
+    Source,
+    Technology,
+    Vendor,
+)
 from .filters import SORTS, UNKNOWN_DECADE
 from .tallies import COUNTED, EVIDENCE_VALUES, STATUS_VALUES
 
@@ -61,7 +71,9 @@ class Tally:
 
     facets: list  # [{param, legend, options: [{value, label, count, checked}]}]
     total: int | None  # the number of results (None: the filters are not valid)
-    countries: list = field(default_factory=list)  # [(Country, n)] for the map, most first
+    countries: list = field(default_factory=list)  # [(Country, n)] for the map
+    # [(origin iso2, name, country iso2, name, n)] for tracker.graphics.flows.FlowDiagram
+    flows: list = field(default_factory=list)
 
 
 def facet_counts(filterset):
@@ -79,7 +91,7 @@ def tally(filterset):
     # Entries a source says never completed count only where the reader chose their status.
     column = 0 if "not_completed" in (data.get("status") or []) else 1
     counts = Counts(filterset, data)
-    everything = counts.of(active, {f.fact for f in FACETS if f.param not in active})
+    everything = counts.of(active, {Fact.FLOW} | {f.fact for f in FACETS if f.param not in active})
     per_facet = {
         facet.param: counts.of(active - {facet.param}, {facet.fact}) if facet.param in active
         else everything
@@ -98,7 +110,23 @@ def tally(filterset):
     statuses = [n[column] for (fact, _), n in everything.items() if fact == Fact.STATUS]
     countries = [(names[Country][key], n[column]) for (fact, key), n in everything.items()
                  if fact == Fact.COUNTRY and n[column]]  # fmt: skip
-    return Tally(facets, sum(statuses) if valid else None, countries)
+    flows = [
+        flow_row(names[Country], key, n[column])
+        for (fact, key), n in everything.items()
+        if fact == Fact.FLOW and n[column]
+    ]
+    return Tally(facets, sum(statuses) if valid else None, countries, flows)
+
+
+def flow_row(countries, key, n):
+    origin, country = countries.get(key // FLOW_BASE), countries[key % FLOW_BASE]
+    return (
+        origin.iso2 if origin else None,
+        origin.name if origin else None,
+        country.iso2,
+        country.name,
+        n,
+    )
 
 
 def given(value):
@@ -143,6 +171,8 @@ class Counts:
             for fact, key in counts:
                 if fact in NAMED:
                     wanted[NAMED[fact][0]].add(key)
+                elif fact == Fact.FLOW:
+                    wanted[Country] |= {key // FLOW_BASE, key % FLOW_BASE}
         for facet in FACETS:
             for obj in self.data.get(facet.param) or []:
                 if facet.fact in NAMED and not isinstance(obj, str):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
 
-from ..models import Citation, Deployment, FacetFact, FacetTally, Fact, Source
+from ..models import FLOW_BASE, Citation, Deployment, FacetFact, FacetTally, Fact, Source
 
 STATUS_CODES = {value: i for i, value in enumerate(Deployment.Status.values, start=1)}
 EVIDENCE_CODES = {"": 0} | {v: i for i, v in enumerate(Deployment.Evidence.values, start=1)}
@@ -50,6 +50,12 @@ def facts_of(deployment_ids):
     for fact, manager, column in links:
         for pk, key in manager.filter(deployment_id__in=ids).values_list("deployment_id", column):
             found[pk][1].add((fact, key))
+    # Each origin to the entry's country (origin 0 when no source gives one): the flows.
+    countries = {pk: key for pk, (_, facts) in found.items() for fact, key in facts
+                 if fact == Fact.COUNTRY}  # fmt: skip
+    for pk, (_, facts) in found.items():
+        origins = [key for fact, key in facts if fact == Fact.ORIGIN] or [0]
+        facts |= {(Fact.FLOW, origin * FLOW_BASE + countries[pk]) for origin in origins}
     cited = Citation.objects.filter(deployment_id__in=ids)
     for pk, source_id, kind in cited.values_list("deployment_id", "source_id", "source__kind"):
         found[pk][1].add((Fact.SOURCE, source_id))
@@ -158,6 +164,8 @@ def overall():
         "vendors": len(per[Fact.VENDOR]),
         "sources": FacetTally.objects.filter(fact=Fact.SOURCE, counted__gt=0).count(),
         "per_country": per[Fact.COUNTRY],
+        "per_origin": per[Fact.ORIGIN],
+        "flows": per[Fact.FLOW],
         "per_year": {year or None: n for year, n in per[Fact.YEAR].items()},
     }
 
@@ -195,6 +203,11 @@ def rebuild_sql():
             f"SELECT d.id, {fact.value}, l.{column}, {counted} FROM {table} l "
             f"JOIN tracker_deployment d ON d.id = l.deployment_id WHERE {published}"
         )
+    parts.append(
+        f"SELECT d.id, {Fact.FLOW.value}, COALESCE(o.country_id, 0) * {FLOW_BASE} + d.country_id, "
+        f"{counted} FROM tracker_deployment d LEFT JOIN tracker_deployment_origin_countries o "
+        f"ON o.deployment_id = d.id WHERE {published}"
+    )
     for fact, only in ((Fact.SOURCE, ""), (Fact.DATASET, "AND s.kind = 'dataset'")):
         parts.append(
             f"SELECT DISTINCT d.id, {fact.value}, c.source_id, {counted} FROM tracker_citation c "
@@ -209,7 +222,11 @@ def rebuild_sql():
         'INSERT INTO tracker_facettally (fact, "key", counted, published) '
         'SELECT fact, "key", SUM(CASE WHEN counted THEN 1 ELSE 0 END), COUNT(*) '
         'FROM tracker_facetfact GROUP BY fact, "key"',
-        "UPDATE tracker_deployment SET names_supplier = (id IN "
-        "(SELECT deployment_id FROM tracker_deployment_vendors)) WHERE names_supplier <> (id IN "
-        "(SELECT deployment_id FROM tracker_deployment_vendors))",
+        # EXISTS, not "id IN (SELECT …)" as a value: that was run for every row (hours at 1M).
+        "UPDATE tracker_deployment SET names_supplier = true WHERE NOT names_supplier AND EXISTS "
+        "(SELECT 1 FROM tracker_deployment_vendors l "
+        "WHERE l.deployment_id = tracker_deployment.id)",
+        "UPDATE tracker_deployment SET names_supplier = false WHERE names_supplier AND NOT EXISTS "
+        "(SELECT 1 FROM tracker_deployment_vendors l "
+        "WHERE l.deployment_id = tracker_deployment.id)",
     ]

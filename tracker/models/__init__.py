@@ -7,11 +7,12 @@ from .designations import Designation
 from .findings import Finding
 from .site_data import SiteDataLoad
 from .sources import DatePrecision, Source
-from .tallies import FacetFact, FacetTally, Fact
+from .tallies import FLOW_BASE, FacetFact, FacetTally, Fact
 from .technologies import Technology
 from .vendors import Vendor, VendorAlias, VendorRelation
 
 __all__ = [
+    "FLOW_BASE",
     "Citation",
     "Correction",
     "Country",

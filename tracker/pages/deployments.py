@@ -14,7 +14,7 @@ from ..browse.filters import SORTS, DeploymentFilter
 from ..browse.selection import chips, heading
 from ..editorial import corroboration, history
 from ..editorial.corrections import CorrectionFormMixin
-from ..graphics.flows import list_flows
+from ..graphics.flows import FLOWS_SHOWN, FlowDiagram, list_links
 from ..graphics.maps import counted_countries, world_map
 from ..models import (
     Deployment,
@@ -68,7 +68,14 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         context["page_notice"] = getattr(self, "page_notice", "")
         context["facets"] = self.tally.facets
         context["sorts"] = SORTS
-        context["flows"] = list_flows(self.object_list, self.filterset.data)
+        # As tracker.graphics.flows.list_flows draws them, from the counts made with the facets.
+        context["flows"] = FlowDiagram(
+            self.tally.flows,
+            list_links(self.filterset.data),
+            FLOWS_SHOWN,
+            "Where these entries came from, and where they went",
+            "list-flows",
+        )
         context["selection"] = heading(self.filterset, context["paginator"].count)
         context["chips"] = chips(self.filterset)
         context["map"] = world_map(

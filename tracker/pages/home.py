@@ -4,13 +4,13 @@ from django.db.models import Subquery
 from django.views.generic import TemplateView
 
 from ..browse import tallies
+from ..browse.facets import flow_row
 from ..editorial import history
 from ..graphics.charts import Timeline
-from ..graphics.flows import flow_diagram
+from ..graphics.flows import FLOWS_SHOWN, FlowDiagram, list_links
 from ..graphics.maps import counted_countries, world_map
-from ..models import Citation, Country, Deployment
+from ..models import FLOW_BASE, Citation, Country, Deployment
 from .common import findings_for_display, list_link, published_deployments
-from .paging import top
 
 # Countries of origin named on the home page; the map hatches every one of them.
 TOP_EXPORTERS = 8
@@ -39,19 +39,32 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Deployment.objects.counted()
-        # Where the technology came from, most entries first (one query): the map hatches
-        # them and "Where it comes from" leads to each one's exports (?origin=).
-        exporters = list(top(Country.objects, "exported_deployments", published, limit=300))
-        # Totals, map and timeline from the facet tallies (tracker.browse.tallies): the same
-        # counts whatever the number of entries, no COUNT(DISTINCT) over joins.
+        # Totals, map, timeline, flows and exporters from the facet tallies
+        # (tracker.browse.tallies): the same two queries whatever the number of entries, no
+        # COUNT(DISTINCT) over joins; one more names the countries.
         counts = tallies.overall()
-        countries = Country.objects.in_bulk(sorted(counts["per_country"]))
+        countries = Country.objects.in_bulk(
+            sorted(
+                {*counts["per_country"], *counts["per_origin"]}
+                | {k // FLOW_BASE for k in counts["flows"]} - {0}
+            )
+        )
+        # Where the technology came from, most entries first: the map hatches them and "Where
+        # it comes from" leads to each one's exports (?origin=).
+        exporters = []
+        for pk, n in counts["per_origin"].items():
+            countries[pk].deployment_count = n
+            exporters.append(countries[pk])
+        exporters.sort(key=lambda c: (-c.deployment_count, c.name))
+        flows = [flow_row(countries, key, n) for key, n in counts["flows"].items()]
         return super().get_context_data(
             last_updated=last_updated(published),
             totals={key: counts[key] for key in ("deployments", "countries", "vendors", "sources")},
             latest=published_deployments().newest_first()[:6],
             since_last_import=history.since_last_import(),
-            flows=flow_diagram(published),
+            flows=FlowDiagram(
+                flows, list_links(), FLOWS_SHOWN, "Where the technology went", "flows"
+            ),
             map=world_map(
                 counted_countries((countries[pk], n) for pk, n in counts["per_country"].items()),
                 lambda c: list_link(country=c.iso2),
