@@ -56,6 +56,8 @@ def env_for(database_url, **extra):
 
 
 def manage(database_url, *args, **extra):
+    # No statement or request limit: a migration or a load at 1M entries takes minutes.
+    extra = {"DB_STATEMENT_TIMEOUT": "0", "DB_REQUEST_TIMEOUT": "0", **extra}
     subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env_for(database_url, **extra), check=True
     )
@@ -81,6 +83,8 @@ def build(server, n, reuse, seed):
     if reuse and exists:
         have = psql(server, name, "SELECT count(*) FROM tracker_deployment")
         if int(have) == n:
+            # Migrations added since it was built (indexes, the facet tallies) apply to it too.
+            manage(url, "migrate", "--no-input", "--verbosity", "0")
             return url, None
     if exists:
         psql(server, "postgres", f'DROP DATABASE "{name}"')
@@ -171,6 +175,7 @@ def count_queries(database_url, measured):
             ALLOWED_HOSTS="testserver",
             DB_STATEMENT_TIMEOUT="0",
             DB_REQUEST_TIMEOUT="0",
+            TRACKER_CACHE_SECONDS="0",
         ),
         capture_output=True,
         text=True,
@@ -224,11 +229,12 @@ class Server:
 
 
 def gunicorn(database_url, workers):
-    return Server(
-        [GUNICORN, "tracker.wsgi", "--bind", "127.0.0.1:{port}", "--workers", str(workers)],
-        env_for(database_url),
-        ready_path="/healthz",
-    )
+    """The production command (as `make run`), uncached: the page cache (tracker.ops.cache) is
+    off, so every request is rendered and what is measured is the queries and the rendering."""
+    argv = [GUNICORN, "tracker.wsgi", "--bind", "127.0.0.1:{port}", "--workers", str(workers)]
+    if (ROOT / "tracker" / "ops" / "gunicorn_config.py").exists():
+        argv[1:1] = ["-c", "python:tracker.ops.gunicorn_config"]
+    return Server(argv, env_for(database_url, TRACKER_CACHE_SECONDS="0"), ready_path="/healthz")
 
 
 def fetch(url):
@@ -239,13 +245,14 @@ def fetch(url):
         return error.code, len(error.read())
 
 
-def wrk(url, args):
+def wrk(url, args, connections=None):
     """req/s, p50 and p99 in ms, and the count of errors (non-2xx/3xx, timeouts, sockets)."""
+    connections = connections or args.connections
     out = subprocess.run(
         [
             "wrk",
-            f"-t{args.threads}",
-            f"-c{args.connections}",
+            f"-t{min(args.threads, connections)}",
+            f"-c{connections}",
             f"-d{args.duration}s",
             "--timeout",
             "30s",
@@ -336,20 +343,34 @@ DATASETTE_FACETS = (
 )
 
 
-def datasette_rounds(server, database_url, tracker_base, args):
+def datasette_bin(args):
+    """Datasette, installed into a venv of its own on first use (never into the site's)."""
     datasette = Path(args.datasette_bin)
     if not datasette.exists():
-        print(f"Datasette not found at {datasette}: skipped.")
-        return None
+        venv = datasette.parent.parent
+        print(f"Installing Datasette {DATASETTE_VERSION} into {venv} …")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
+                        f"datasette=={DATASETTE_VERSION}"], check=True)  # fmt: skip
+    return datasette
+
+
+DATASETTE_VERSION = "0.65.*"
+
+
+def datasette_rounds(server, database_url, tracker_base, args, iso2):
+    datasette = datasette_bin(args)
     path = Path(tempfile.gettempdir()) / "bench.db"
     export_for_datasette(server, database_url, path)
-    results = {"tracker list": [], "datasette table": []}
+    results = {"tracker list": [], "datasette table": [], "tracker list, country": [],
+               "datasette table, country": []}  # fmt: skip
     with Server(
         [str(datasette), "serve", str(path), "--port", "{port}", "--host", "127.0.0.1"],
         dict(os.environ),
         ready_path="/-/versions.json",
     ) as served:
         url = served.base + DATASETTE_FACETS
+        filtered = url + f"&country={iso2}"
         status, size = fetch(url)
         # Datasette drops a facet that takes over facet_time_limit_ms (200) and says so on the
         # page ("These facets timed out: …"); its JSON then simply lacks it.
@@ -357,9 +378,13 @@ def datasette_rounds(server, database_url, tracker_base, args):
             page = response.read().decode()
         found = re.search(r"timed out:\s*([^<]*)", page)
         timed_out = [f.strip() for f in found.group(1).split(",")] if found else []
+        fetch(filtered)
         for _ in range(args.rounds):
             results["tracker list"].append(wrk(tracker_base + "/deployments/", args))
             results["datasette table"].append(wrk(url, args))
+            filtered_list = f"{tracker_base}/deployments/?country={iso2}"
+            results["tracker list, country"].append(wrk(filtered_list, args))
+            results["datasette table, country"].append(wrk(filtered, args))
     return {"rounds": results, "bytes": size, "status": status, "facets_timed_out": timed_out}
 
 
@@ -368,14 +393,21 @@ def run_size(n, args):
     if built is not None:
         print(f"\n{n:,} entries built in {built:.0f} s (generate_synthetic, {url})")
     manage(url, "collectstatic", "--no-input", "--verbosity", "0")
-    measured = pages(args.pg, url)
+    measured = every = pages(args.pg, url)
+    if args.pages:
+        words = args.pages.split(",")
+        measured = [(label, path) for label, path in measured if any(w in label for w in words)]
     queries = count_queries(url, measured)
     rows = []
     with gunicorn(url, args.workers) as served:
         for label, path in measured:
             status, size = fetch(served.base + path)  # also warms the workers
-            rows.append((label, path, status, size, wrk(served.base + path, args)))
-        comparison = datasette_rounds(args.pg, url, served.base, args) if args.datasette else None
+            one = wrk(served.base + path, args, connections=1)  # one client, request after request
+            rows.append((label, path, status, size, wrk(served.base + path, args), one))
+        iso2 = dict(every)["list, country"].rsplit("=", 1)[1]
+        comparison = (
+            datasette_rounds(args.pg, url, served.base, args, iso2) if args.datasette else None
+        )
     report(n, rows, queries, comparison, args)
     return {"url": url, "n": n, "built_seconds": built, "pages": rows, "queries": queries,
             "datasette": comparison}  # fmt: skip
@@ -386,7 +418,7 @@ def report(n, rows, queries, comparison, args):
           f"gunicorn {args.workers} sync workers")  # fmt: skip
     print(f"{'page':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>6} {'queries':>7} "
           f"{'SQL ms':>7} {'errors':>6}")  # fmt: skip
-    for label, _, status, size, w in rows:
+    for label, _, status, size, w, _one in rows:
         q = queries[label]
         note = "" if status == 200 else f"  HTTP {status}"
         print(f"{label:<26} {w['rps']:>7.1f} {w['p50']:>8.1f} {w['p99']:>8.1f} "
@@ -395,11 +427,13 @@ def report(n, rows, queries, comparison, args):
     for label, path, *_ in rows:
         print(f"  {label:<26} {path}")
     print("\nMarkdown:\n")
-    print("| page | req/s | p50 ms | p99 ms | KiB | queries | SQL ms | Django ms | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, _, status, size, w in rows:
+    print("| page | 1 client p50 ms | req/s | p50 ms | p99 ms | KiB | queries | SQL ms | Django ms "
+          "| errors |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, _, status, size, w, one in rows:
         q = queries[label]
-        print(f"| {label} | {w['rps']:.1f} | {w['p50']:.0f} | {w['p99']:.0f} | {size / 1024:.0f} "
+        print(f"| {label} | {one['p50']:.0f} | {w['rps']:.1f} | {w['p50']:.0f} | {w['p99']:.0f} "
+              f"| {size / 1024:.0f} "
               f"| {q['queries']} | {q['sql_seconds'] * 1000:.0f} | {q['seconds'] * 1000:.0f} "
               f"| {w['errors'] or ''}{'' if status == 200 else f' (HTTP {status})'} |")  # fmt: skip
     if comparison:
@@ -437,7 +471,13 @@ def main():
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--datasette", action="store_true")
-    parser.add_argument("--datasette-bin", default="/tmp/datasette-venv/bin/datasette")
+    parser.add_argument(
+        "--datasette-bin",
+        default=str(ROOT / "var" / "bench" / "datasette-venv" / "bin" / "datasette"),
+        help="installed there (its own venv) when missing",
+    )
+    parser.add_argument("--pages", help="only the pages whose label contains one of these "
+                        "comma-separated words (e.g. home,list)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--explain", type=int, default=0, metavar="K",
                         help="EXPLAIN ANALYZE the K slowest statements")  # fmt: skip
