@@ -132,6 +132,8 @@ restore:
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make restore: set DATABASE_URL=postgres://..."; exit 1;; esac
 	@test -n "$(BACKUP)" || { echo "make restore BACKUP=var/backups/tracker-....dump"; exit 1; }
 	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$$DATABASE_URL" "$(BACKUP)"
+	@# Restored behind the site's back: readers' cached pages must not show what was replaced.
+	$(BIN)/python manage.py invalidate_pages
 
 # Mutation testing (docs/testing.md), with mutmut as configured in pyproject.toml ([tool.mutmut]):
 # each one-line change to the modules listed there must make a test fail. Slow (tens of minutes

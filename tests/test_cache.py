@@ -261,3 +261,11 @@ def test_an_unreachable_cache_still_serves_pages(client, settings):
 
 def test_the_admin_site_and_health_checks_are_excluded():
     assert page_cache.excluded_paths() == (reverse(f"{site.name}:index"), "/healthz", "/readyz")
+
+
+def test_invalidate_pages_replaces_pages_after_a_change_made_in_sql(client):
+    entry = published_deployment(title="Before the restore")
+    cached_twice(client, LIST)
+    Deployment.objects.filter(pk=entry.pk).update(title="After the restore")  # no signal
+    call_command("invalidate_pages", stdout=StringIO())
+    assert "After the restore" in text(client.get(LIST))

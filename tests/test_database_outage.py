@@ -111,6 +111,9 @@ def site(cluster):
         "DEBUG": "0",
         "SECRET_KEY": "outage-test-" + "x" * 50,
         "VAR_DIR": str(var),
+        # What is asked here is what the database gives; a cached page would answer instead
+        # (tests/test_cache.py, tests/test_two_app_servers.py test the cache).
+        "TRACKER_CACHE_SECONDS": "0",
         # The connect and request timeouts are left at their defaults: what a site gets.
         "DB_STATEMENT_TIMEOUT": str(STATEMENT_TIMEOUT),
         "CONN_MAX_AGE": "60",
