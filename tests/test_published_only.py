@@ -187,7 +187,7 @@ class TestTheVendorPage:
         assert texts(map_table) == [
             "Where Acme Vision has supplied",
             "Country",
-            "Deployments",
+            "Entries",
             "Serbia",
             "2",
         ]
