@@ -269,3 +269,15 @@ def test_invalidate_pages_replaces_pages_after_a_change_made_in_sql(client):
     Deployment.objects.filter(pk=entry.pk).update(title="After the restore")  # no signal
     call_command("invalidate_pages", stdout=StringIO())
     assert "After the restore" in text(client.get(LIST))
+
+
+def test_servers_share_redis_when_given_and_else_one_folder_per_database():
+    from tracker import settings as project_settings
+
+    shared = project_settings.caches("redis://cache.internal:6379/0", "tracker")
+    assert shared["BACKEND"].endswith("RedisCache")
+    assert shared["LOCATION"] == "redis://cache.internal:6379/0"
+    one = project_settings.caches("", "/srv/a.sqlite3")
+    other = project_settings.caches("", "/srv/b.sqlite3")
+    assert one["BACKEND"].endswith("FileBasedCache")
+    assert one["LOCATION"] != other["LOCATION"]
