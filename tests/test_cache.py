@@ -281,3 +281,8 @@ def test_servers_share_redis_when_given_and_else_one_folder_per_database():
     other = project_settings.caches("", "/srv/b.sqlite3")
     assert one["BACKEND"].endswith("FileBasedCache")
     assert one["LOCATION"] != other["LOCATION"]
+
+
+def test_a_host_not_allowed_is_refused_and_never_cached(client):
+    assert client.get(LIST, headers={"Host": "evil.example"}).status_code == 400
+    assert client.get(LIST, headers={"Host": "evil.example"}).status_code == 400

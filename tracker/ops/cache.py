@@ -153,20 +153,19 @@ def page_key(request):
     return f"{PAGE_PREFIX}:{translation.get_language()}:{digest}"
 
 
-def lookup(request):
-    """(generation, key, the stored page or None), in one round trip to the cache.
+def lookup(key):
+    """(generation, the page stored under ``key`` or None), in one round trip to the cache.
 
     A page is stored with the generation it was rendered in and only served while that is
     still the current one; a newer rendering of the same URL replaces it, so the cache holds
     one copy per URL, not one per change.
     """
-    key = page_key(request)
     found = cache.get_many([GENERATION_KEY, key])
     token = found.get(GENERATION_KEY) or generation()
     entry = found.get(key)
     if entry is not None and entry.get("generation") != token:
         entry = None
-    return token, key, entry
+    return token, entry
 
 
 # --- Stored pages --------------------------------------------------------------------------------
@@ -241,8 +240,9 @@ class PublicPageCacheMiddleware:
                 # Shown to one signed-in person (or with their message): no shared copy.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
+        key = page_key(request)  # outside the try: a host not allowed is a 400, not a cache fault
         try:
-            token, key, entry = lookup(request)
+            token, entry = lookup(key)
         except Exception:
             logger.exception("Page cache unavailable; rendering %s", request.path)
             return self.get_response(request)
