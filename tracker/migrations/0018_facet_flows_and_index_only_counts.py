@@ -86,7 +86,6 @@ class Migration(migrations.Migration):
                 ]
             ),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="facetfact",
             index=models.Index(
@@ -97,4 +96,7 @@ class Migration(migrations.Migration):
             model_name="facetfact",
             index=models.Index(fields=["fact", "key", "counted"], name="facetfact_recount_idx"),
         ),
+        # After the indexes: PostgreSQL builds no index on a table with the checks of rows
+        # inserted in the same transaction still pending.
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
