@@ -1,7 +1,7 @@
 """Exports that always finish, and that cannot pass for complete when they did not.
 
 The server tests run gunicorn with the production settings (tracker/ops/gunicorn_config.py)
-but a worker timeout of 2 s, on a scratch SQLite database of 4,000 synthetic entries whose CSV
+but a worker timeout of 2 s, on a scratch SQLite database of 6,000 synthetic entries whose CSV
 takes several times that long to stream: under the threaded workers it arrives whole, with its
 end row; under the sync workers the site used to run, the same download is cut when the worker
 is killed, and the cut file is recognised as incomplete.
@@ -16,7 +16,7 @@ from tests import servers
 from tests.factories import published_deployment
 from tracker.exports import IncompleteExport, read_csv, slots, stream
 
-ENTRIES = 4000
+ENTRIES = 6000
 SHORT_TIMEOUT = ["--timeout", "2"]
 
 
