@@ -18,6 +18,7 @@ from tests.factories import (
 )
 from tracker.editorial import history, workflow
 from tracker.models import Citation, Deployment
+from tracker.ops import cache as page_cache
 
 pytestmark = pytest.mark.django_db
 PUBLISHED = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
@@ -169,3 +170,31 @@ def test_a_retraction_is_listed_by_what_readers_see_change_not_bookkeeping(clien
         "publication state",
         "retraction reason",
     }
+
+
+def test_history_written_before_changes_were_noted_lists_the_same_changes(client):
+    """Records written in bulk or before the site noted what readers saw change (the migration
+    and data loads work it out afterwards) list exactly what saves noted as they happened."""
+    kept = published_deployment(title="Corrected entry")
+    kept.summary, kept.scale = "New summary.", "Thousands of cameras"
+    kept.save()
+    kept.save()  # nothing readers see
+    withdrawn = published_deployment(title="Withdrawn entry")
+    workflow.retract(withdrawn, "The source withdrew it.")
+    hidden = published_deployment(title="Taken down entry")
+    workflow.unpublish(hidden)
+    hidden.title = "A draft title"
+    hidden.save()
+    workflow.publish(hidden)
+    DeploymentFactory(state=Deployment.State.DRAFT, title="Never published").save()
+    noted = list(Deployment.history.values_list("history_id", "reader_change", "changed_fields"))
+    listed = client.get("/changes/").content.decode()
+
+    Deployment.history.update(reader_change="", changed_fields="")
+    history.note_reader_changes(Deployment.history.model)
+    assert (
+        list(Deployment.history.values_list("history_id", "reader_change", "changed_fields"))
+        == noted
+    )
+    page_cache.bump()
+    assert client.get("/changes/").content.decode() == listed

@@ -5,6 +5,8 @@
 - Search: a deployment's searchable text includes its vendors' names and aliases, its
   technologies, its citations and their sources, so a change to any of those refreshes the
   deployments concerned.
+- What readers saw change with each saved version of an entry (``/changes/``), worked out as
+  the history record is written.
 - The page cache (``tracker.ops.cache``): any saved, deleted or relinked public record makes
   every cached page out of date, on every app server. Drafts are included: telling whether a
   save touches what readers see would take a query per save, and a stale page is the worse
@@ -15,9 +17,10 @@ Fixture loading (raw saves) is included: loaddata must leave a consistent databa
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 from .browse import search, tallies
-from .editorial import corroboration
+from .editorial import corroboration, history
 from .models import (
     Citation,
     Country,
@@ -31,6 +34,14 @@ from .models import (
     VendorRelation,
 )
 from .ops import cache
+
+# --- What readers saw change (/changes/) --------------------------------------------------------
+
+
+@receiver(pre_create_historical_record, sender=Deployment.history.model)
+def deployment_version_noted_for_readers(sender, history_instance, **kwargs):
+    history.note_reader_change(history_instance)
+
 
 # --- Corroboration: how many sources support each supplier–country pair ------------------------
 
@@ -211,6 +222,7 @@ def source_saved_for_tallies(sender, instance, raw=False, **kwargs):
 
 
 # --- The page cache ----------------------------------------------------------------------------
+
 
 def public_models():
     """What readers see is made of these. Not readers' corrections, history rows (each shadows

@@ -8,11 +8,11 @@ drafting that happened before is not presented as correction.
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import BooleanField, Case, F, Min, Value, When, Window
-from django.db.models.functions import Lag
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..models import Citation, Deployment, SiteDataLoad
+from ..models.reader_changes import ReaderChange
 
 # Bookkeeping that changes with every save and says nothing to a reader.
 NOT_SHOWN = ["created_at", "updated_at", "last_verified_by", "published_at", "retracted_at"]
@@ -66,86 +66,167 @@ def public_changes(deployment):
     return sorted(changes, key=lambda change: change.when, reverse=True)
 
 
-# What a history record is to a reader, from the entry's state before and after it.
-FIRST_PUBLISHED, REPUBLISHED, EDITED = "published", "published again", "changed"
-RETRACTED, UNPUBLISHED = "retracted", "unpublished"
+# What readers saw change with a history record, worked out when the record is written and kept
+# on it (tracker.models.reader_changes), so /changes/ reads one page of an index, not every
+# record with its predecessor.
+HISTORY_FIELDS = {"reader_change", "changed_fields"}
+DESCRIBED = {kind: str(kind.label) for kind in ReaderChange}
+MARK_BATCH = 2000
 
 
-def site_events():
-    """History records of entries that readers saw change, newest first (a queryset).
+def compared_fields(history_model):
+    """The entry's own fields readers see, by name, in name order (as ``diff_against`` sorts)."""
+    return sorted(
+        (
+            field
+            for field in history_model._meta.concrete_fields
+            if not field.name.startswith("history_")
+            and field.name not in {"id", *NOT_SHOWN, *HISTORY_FIELDS}
+        ),
+        key=lambda field: field.name,
+    )
 
-    A record is an event when the entry became published (its first publication, or again after
-    being unpublished), was saved while published (an edit), or stopped being published
-    (retracted or unpublished). Drafting before publication and work on an entry while it is
-    back in draft are not events. The previous state comes from the record before it (a window
-    over each entry's history), so the database picks the events and the page can be counted
-    and paginated; the fields an edit changed are read for one page only (``describe``).
+
+def reader_change(record, previous, published_before, fields):
+    """(kind, changed field names) of a history record, given the entry's record before it.
+
+    ``record`` and ``previous`` are dicts of attnames. A record is a change readers saw when the
+    entry became published (first, or again after being unpublished), was saved while
+    published with a change to a field they see (an edit), or stopped being published
+    (retracted or unpublished). Drafting before publication, work on an entry while it is back
+    in draft and saves that change only bookkeeping are not.
     """
     published = Deployment.State.PUBLISHED
-    by_entry = {
-        "partition_by": [F("id")],
-        "order_by": [F("history_date").asc(), F("history_id").asc()],
-    }
-    records = (
-        Deployment.history.exclude(history_type="-")
-        .annotate(
-            previous_state=Window(Lag("state"), **by_entry),
-            previous_id=Window(Lag("history_id"), **by_entry),
-        )
-        .annotate(
-            # One expression over the window, so that the filter is a conjunction (databases
-            # and Django filter on window results only through a subquery, and Django refuses
-            # an OR across them when the paginator counts).
-            is_event=Case(
-                When(state=published, then=Value(True)),
-                When(previous_state=published, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+    was_published = previous is not None and previous["state"] == published
+    if record["history_type"] == "-":
+        return ReaderChange.NONE, ""
+    if record["state"] == published and not was_published:
+        return (ReaderChange.REPUBLISHED if published_before else ReaderChange.PUBLISHED), ""
+    if not was_published:
+        return ReaderChange.NONE, ""
+    if record["state"] == Deployment.State.RETRACTED:
+        return ReaderChange.RETRACTED, ""
+    if record["state"] != published:
+        return ReaderChange.UNPUBLISHED, ""
+    changed = [f.name for f in fields if record[f.attname] != previous[f.attname]]
+    return (ReaderChange.CHANGED if changed else ReaderChange.NONE), ",".join(changed)
+
+
+def note_reader_change(history_instance):
+    """Set what readers saw change on a history record about to be saved (one query).
+
+    The entry's latest record so far is the one before it; whether any earlier record was
+    published tells a first publication from a republication.
+    """
+    model = type(history_instance)
+    fields = compared_fields(model)
+    attnames = ["state", "history_type", *(field.attname for field in fields)]
+    published = Deployment.State.PUBLISHED
+    earlier = model._default_manager.filter(id=OuterRef("id"), state=published)
+    previous = (
+        model._default_manager.filter(id=history_instance.id)
+        .exclude(history_type="-")
+        .order_by("-history_date", "-history_id")
+        .annotate(published_before=Exists(earlier))
+        .values("published_before", *attnames)
+        .first()
     )
-    return records.filter(is_event=True).order_by("-history_date", "-history_id")
+    # As the database will return them (a form or an importer may have set a string).
+    record = {f.attname: f.to_python(getattr(history_instance, f.attname)) for f in fields}
+    record.update(state=history_instance.state, history_type=history_instance.history_type)
+    kind, changed = reader_change(
+        record, previous, previous is not None and previous["published_before"], fields
+    )
+    history_instance.reader_change, history_instance.changed_fields = kind, changed
+
+
+def note_reader_changes(history_model, entry_ids=None):
+    """Work out what readers saw change for every history record of these entries (all: None).
+
+    For records written without signals (bulk inserts, ``load_site_data``) and the migration that
+    added the column. Reads each entry's records in order, streaming, and writes only records
+    whose stored value is wrong, grouped by value, so a million records take one pass.
+    """
+    fields = compared_fields(history_model)
+    attnames = ["history_id", "id", "state", "history_type", "reader_change", "changed_fields"]
+    attnames += [field.attname for field in fields]
+    manager = history_model._default_manager
+    records = manager.exclude(history_type="-").order_by("id", "history_date", "history_id")
+    batches = [None] if entry_ids is None else _batches(sorted(entry_ids))
+    pending = {}
+
+    def write(value, ids):
+        kind, changed = value
+        manager.filter(history_id__in=ids).update(reader_change=kind, changed_fields=changed)
+
+    for batch in batches:
+        selected = records if batch is None else records.filter(id__in=batch)
+        entry = previous = None
+        published_before = False
+        for record in selected.values(*attnames).iterator(chunk_size=MARK_BATCH):
+            if record["id"] != entry:
+                entry, previous, published_before = record["id"], None, False
+            value = reader_change(record, previous, published_before, fields)
+            if value != (record["reader_change"], record["changed_fields"]):
+                ids = pending.setdefault(value, [])
+                ids.append(record["history_id"])
+                if len(ids) == MARK_BATCH:
+                    write(value, pending.pop(value))
+            published_before |= record["state"] == Deployment.State.PUBLISHED
+            previous = record
+    for value, ids in pending.items():
+        write(value, ids)
+
+
+def _batches(ids):
+    for start in range(0, len(ids), MARK_BATCH):
+        yield ids[start : start + MARK_BATCH]
+
+
+def site_events(before=None):
+    """History records of entries that readers saw change, newest first (a queryset).
+
+    ``before`` (a history id) starts after that record: an older page that keeps its place when
+    new changes arrive. One range of deployment_reader_changes_idx either way; the cursor's date
+    is read in the same statement.
+    """
+    records = (
+        Deployment.history.exclude(reader_change=ReaderChange.NONE)
+        .only("history_id", "history_date", "id", "title", "reader_change", "changed_fields")
+        .order_by("-history_date", "-history_id")
+    )
+    if before is None:
+        return records
+    at = Deployment.history.filter(history_id=before).values("history_date")[:1]
+    # The first condition bounds the index range; the second drops the cursor's own date's
+    # records that come before it (same date, higher id).
+    return records.filter(history_date__lte=Subquery(at)).filter(
+        Q(history_date__lt=Subquery(at)) | Q(history_id__lt=before)
+    )
 
 
 def describe(records):
-    """Changes for one page of ``site_events()`` records (a few queries, whatever the page).
-
-    An edit that changed nothing readers see (a save without changes, bookkeeping) is left out,
-    so a page can hold fewer rows than its size.
-    """
+    """Changes for one page of ``site_events()`` records (one query, whatever the page)."""
     records = list(records)
-    ids = {record.id for record in records}
-    previous = Deployment.history.in_bulk([r.previous_id for r in records if r.previous_id])
-    first = dict(
-        Deployment.history.filter(id__in=ids, state=Deployment.State.PUBLISHED)
-        .values("id")
-        .annotate(first=Min("history_id"))
-        .values_list("id", "first")
+    # Only what a link needs (its slug, whether it is retracted), in no particular order.
+    public = (
+        Deployment.objects.public()
+        .filter(id__in={r.id for r in records})
+        .only("id", "slug", "state")
+        .order_by()
+        .in_bulk()
     )
-    public = Deployment.objects.public().filter(id__in=ids).in_bulk()
     names = field_names(Deployment)
     changes = []
     for record in records:
-        before = previous.get(record.previous_id)
-        what = _event(record, before, first.get(record.id), names)
-        if what:
-            # The title as the record has it: what readers saw at the time, never a later
-            # draft's. Only an entry readers can open now is linked.
-            changes.append(Change(record.history_date, what, record, public.get(record.id)))
+        what = DESCRIBED[record.reader_change]
+        if record.reader_change == ReaderChange.CHANGED:
+            labels = (str(names.get(name, name)) for name in record.changed_fields.split(","))
+            what = f"{what}: " + ", ".join(labels)
+        # The title as the record has it: what readers saw at the time, never a later draft's.
+        # Only an entry readers can open now is linked.
+        changes.append(Change(record.history_date, what, record, public.get(record.id)))
     return changes
-
-
-def _event(record, before, first_published, names):
-    published = Deployment.State.PUBLISHED
-    if record.state == published and (before is None or before.state != published):
-        return FIRST_PUBLISHED if record.history_id == first_published else REPUBLISHED
-    if record.state == Deployment.State.RETRACTED:
-        return RETRACTED
-    if record.state != published:
-        return UNPUBLISHED
-    delta = record.diff_against(before, excluded_fields=NOT_SHOWN)
-    fields = [str(names.get(name, name)) for name in delta.changed_fields]
-    return f"{EDITED}: " + ", ".join(fields) if fields else ""
 
 
 def recent_changes(limit=50):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .reader_changes import DeploymentHistory, ReaderChangeFields
 from .sources import Cited, Source
 
 # Plausible years for a deployment: older or later than this is a typo, not a fact.
@@ -232,9 +233,10 @@ class Deployment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DeploymentManager()
-    history = HistoricalRecords(
+    history = DeploymentHistory(
         excluded_fields=["search_document", "search_vector", "pair_sources", "names_supplier"],
         related_name="changes",
+        bases=[ReaderChangeFields],
     )
 
     class Meta:

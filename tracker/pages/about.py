@@ -1,6 +1,5 @@
 """About, methods and recent changes: how the site's data came to be."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.views.generic import TemplateView
 
@@ -10,18 +9,30 @@ from ..models.deployments import counted
 
 
 class ChangesView(TemplateView):
-    """/changes/: entries published, changed, retracted or unpublished, newest first, by page."""
+    """/changes/: entries published, changed, retracted or unpublished, newest first, by page.
+
+    Pages run by keyset (``?before=<history id>``: the changes older than that one), never by
+    counting or skipping: each page is one range of an index, the first as cheap as the
+    thousandth, and an older page keeps its rows when new changes arrive.
+    """
 
     template_name = "tracker/changes.html"
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        paginator = Paginator(history.site_events(), self.paginate_by)
-        # A page past the end or not a number shows the nearest page, never an error.
-        page = paginator.get_page(self.request.GET.get("page"))
+        before = self.before()
+        # One more than a page says whether an older page exists, without a count.
+        records = list(history.site_events(before)[: self.paginate_by + 1])
+        page = records[: self.paginate_by]
+        older = page[-1].history_id if len(records) > self.paginate_by else None
         return super().get_context_data(
-            changes=history.describe(page.object_list), page_obj=page, **kwargs
+            changes=history.describe(page), before=before, older=older, **kwargs
         )
+
+    def before(self):
+        # Not a number: the newest changes, never an error (as for a bad ?page=).
+        value = self.request.GET.get("before", "")
+        return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 # The sources of the site's data, by slug: the founding article and the two imported datasets.

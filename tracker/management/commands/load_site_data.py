@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
+from tracker.editorial.history import note_reader_changes
 from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Citation, Deployment, SiteDataLoad, Source
 
@@ -214,4 +215,7 @@ def record_history(model):
             stale.append(instance)
     history.bulk_history_create(new, default_change_reason=REASON)
     history.bulk_history_create(stale, update=True, default_change_reason=REASON)
+    if model is Deployment and (new or stale):
+        # Bulk inserts send no signal: what readers saw change is worked out here (/changes/).
+        note_reader_changes(history.model, entry_ids=[instance.pk for instance in new + stale])
     return len(new), len(stale)
