@@ -120,3 +120,16 @@ class TestTheRetractionReason:
         client.post(self.change_url(entry), data, follow=True)
         entry.refresh_from_db()
         assert entry.retraction_reason == "Better wording."
+
+
+class TestGarbledSelection:
+    def test_a_selection_that_is_not_entry_numbers_gets_a_400_and_changes_nothing(self, client):
+        entry = published_deployment()
+        client.force_login(account("publisher"))
+        response = client.post(
+            CHANGELIST, {"action": "unpublish", "_selected_action": [str(entry.pk), "1 OR 1=1"]}
+        )
+        assert response.status_code == 400
+        assert "not understood" in response.content.decode()
+        entry.refresh_from_db()
+        assert entry.state == Deployment.State.PUBLISHED

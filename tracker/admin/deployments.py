@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -172,6 +173,18 @@ class DeploymentAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def response_action(self, request, queryset):
+        # Django's admin turns a selected id that is not a number into a 500 (the filter on
+        # the primary key raises); a tampered or garbled form gets a 400 saying so instead.
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if any(not str(value).isdigit() for value in selected):
+            return HttpResponseBadRequest(
+                "The selected entries were not understood (each must be an entry's number); "
+                "nothing was changed. Go back to the list and select them again.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().response_action(request, queryset)
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["state", "published_at", "retracted_at", "verified", "created_at", "updated_at"]
