@@ -27,6 +27,7 @@ from .models import (
     Deployment,
     Designation,
     Finding,
+    SiteDataLoad,
     Source,
     Technology,
     Vendor,
@@ -226,13 +227,15 @@ def source_saved_for_tallies(sender, instance, raw=False, **kwargs):
 
 def public_models():
     """What readers see is made of these. Not readers' corrections, history rows (each shadows
-    a save below) or counts derived from these (they change when these do)."""
+    a save below) or counts derived from these (they change when these do). A data load's date
+    is shown too: on home ("added since the last import") and on /methods/."""
     return [
         Citation,
         Country,
         Deployment,
         Designation,
         Finding,
+        SiteDataLoad,
         Source,
         Technology,
         Vendor,

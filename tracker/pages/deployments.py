@@ -69,8 +69,10 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         context["facets"] = self.tally.facets
         context["sorts"] = SORTS
         # As tracker.graphics.flows.list_flows draws them, from the counts made with the facets.
+        # Filters not understood give no results, so no flows: their links would carry the
+        # reader's unreadable value into the page.
         context["flows"] = FlowDiagram(
-            self.tally.flows,
+            self.tally.flows if self.filterset.is_valid() else [],
             list_links(self.filterset.data),
             FLOWS_SHOWN,
             "Where these entries came from, and where they went",
