@@ -8,9 +8,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
+from tracker.browse import tallies
 from tracker.exports import COLUMN_NAMES, export_response
 from tracker.importers.csv_format import DERIVED, USED
-from tracker.models import Citation, Deployment, Source, Technology, Vendor, VendorAlias
+from tracker.models import (
+    Citation,
+    Deployment,
+    FacetFact,
+    FacetTally,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+)
 
 SAMPLES = Path(__file__).resolve().parent / "import_samples"
 VALID = SAMPLES / "csv_valid.csv"
@@ -217,3 +227,22 @@ def test_an_unexpected_failure_mid_run_leaves_nothing(monkeypatch):
     with pytest.raises(CommandError, match="boom"):
         run(VALID)
     assert counts() == before
+
+
+def test_an_imported_entry_is_counted_by_the_facets_and_the_home_totals_at_once(client):
+    # The importer refreshes the facet counts once at the end rather than at every save: the
+    # counts it leaves must be those a full recount gives, and the list must show the entry.
+    run(VALID)
+
+    def kept():
+        facts = set(FacetFact.objects.values_list("deployment_id", "fact", "key", "counted"))
+        totals = set(FacetTally.objects.values_list("fact", "key", "counted", "published"))
+        return facts, totals, set(Deployment.objects.values_list("pk", "names_supplier"))
+
+    after_import = kept()
+    assert after_import[0], "the imported entries have facet facts"
+    tallies.rebuild()
+    assert kept() == after_import
+    response = client.get("/deployments/?country=FR&technology=facial-recognition")
+    assert "lyon-example-vision-cameras" in response.content.decode()
+    assert response.context["paginator"].count == 1
