@@ -26,6 +26,25 @@ def entries_page(request, deployments, figures, *order):
     return page_of(request, deployments.order_by(*order, "pk"), count=figures["entries"])
 
 
+def profile_context(request, param, slug, counted, listed, map_title, timeline_title):
+    """What a vendor's or a technology's page shows of its entries: figures, one page of rows,
+    the link to the filtered list, and a map and timeline whose links keep the record chosen."""
+    figures = summary(counted)
+    page, notice = entries_page(request, listed, figures, "country__name", "locality", "title")
+    return {
+        "page_obj": page,
+        "deployments": page.object_list,
+        "page_notice": notice,
+        "all_link": list_link(**{param: slug}),
+        "map": world_map(
+            country_counts(counted),
+            lambda c: list_link(**{param: slug, "country": c.iso2}),
+            title=map_title,
+        ),
+        "timeline": Timeline(year_counts(counted), title=timeline_title),
+    }, figures
+
+
 class CountryListView(ListView):
     template_name = "tracker/country_list.html"
     context_object_name = "countries"
@@ -136,27 +155,18 @@ class VendorDetailView(DetailView):
     def get_context_data(self, **kwargs):
         vendor = self.object
         supplied = Deployment.objects.counted().filter(vendors=vendor)
-        figures = summary(supplied)
-        page, notice = entries_page(
+        shown, figures = profile_context(
             self.request,
+            "vendor",
+            vendor.slug,
+            supplied,
             published_deployments().filter(vendors=vendor),
-            figures,
-            "country__name",
-            "locality",
-            "title",
+            f"Where {vendor.name} has supplied",
+            f"Deployments naming {vendor.name}",
         )
         return super().get_context_data(
             supplied=figures,
-            page_obj=page,
-            deployments=page.object_list,
-            page_notice=notice,
-            all_link=list_link(vendor=vendor.slug),
-            map=world_map(
-                country_counts(supplied),
-                lambda c: list_link(vendor=vendor.slug, country=c.iso2),
-                title=f"Where {vendor.name} has supplied",
-            ),
-            timeline=Timeline(year_counts(supplied), title=f"Deployments naming {vendor.name}"),
+            **shown,
             # Bounded by the number of countries, not of entries; each links to this vendor's
             # entries in that country, not to the country's page.
             countries=involved(Country.objects, "deployments", supplied),
@@ -187,27 +197,18 @@ class TechnologyDetailView(DetailView):
     def get_context_data(self, **kwargs):
         technology = self.object
         using = Deployment.objects.counted().filter(technologies=technology)
-        figures = summary(using)
-        page, notice = entries_page(
+        shown, figures = profile_context(
             self.request,
+            "technology",
+            technology.slug,
+            using,
             published_deployments().filter(technologies=technology),
-            figures,
-            "country__name",
-            "locality",
-            "title",
+            f"{technology.name}: entries per country",
+            f"Deployments of {technology.name}",
         )
         return super().get_context_data(
             using=figures,
-            page_obj=page,
-            deployments=page.object_list,
-            page_notice=notice,
-            all_link=list_link(technology=technology.slug),
-            map=world_map(
-                country_counts(using),
-                lambda c: list_link(technology=technology.slug, country=c.iso2),
-                title=f"{technology.name}: entries per country",
-            ),
-            timeline=Timeline(year_counts(using), title=f"Deployments of {technology.name}"),
+            **shown,
             vendors=top(Vendor.objects, "deployments", using),
             origins=top(Country.objects, "exported_deployments", using),
             top_shown=TOP,
