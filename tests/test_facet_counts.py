@@ -24,7 +24,7 @@ from tracker.browse.facets import tally
 from tracker.browse.filters import DeploymentFilter
 from tracker.editorial import workflow
 from tracker.graphics.flows import flow_counts
-from tracker.models import Deployment, FacetFact, FacetTally, Source
+from tracker.models import Deployment, FacetFact, FacetPair, FacetTally, Source
 
 pytestmark = pytest.mark.django_db
 State, Status, Evidence = Deployment.State, Deployment.Status, Deployment.Evidence
@@ -39,6 +39,17 @@ PAGES = [
     "dataset=sii&origin=CN",
     "q=entry&sources_min=1",
     "start_year_min=2010&technology=cctv&technology=plates&decade=unknown",
+    # One filter: counted from the pairs of facts, not from the matching entries.
+    "country=RS&country=KE",
+    "region=Europe",
+    "vendor=dahua",
+    "vendor=huawei&vendor=hikvision",  # two of a multi-valued filter: from the entries again
+    "technology=cctv",
+    "origin=CN",
+    "dataset=aigs",
+    "status=active&status=planned",
+    "evidence=contract",
+    "decade=2010&decade=unknown",
 ]
 
 
@@ -140,12 +151,18 @@ class TestCounts:
             facts = set(FacetFact.objects.values_list("deployment_id", "fact", "key", "counted"))
             totals = set(FacetTally.objects.values_list("fact", "key", "counted", "published"))
             names = set(Deployment.objects.values_list("pk", "names_supplier"))
-            return facts, totals, names
+            pairs = set(
+                FacetPair.objects.values_list(
+                    "given_fact", "given_key", "fact", "key", "counted", "published"
+                )
+            )
+            return facts, totals, names, pairs
 
         kept = snapshot()
         tallies.rebuild()
         assert snapshot() == kept
         assert kept[1], "the tallies are not empty"
+        assert kept[3], "the pairs are not empty"
 
 
 def test_publishing_and_retracting_move_an_entry_in_and_out_of_every_count():

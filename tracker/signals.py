@@ -179,7 +179,9 @@ def entry_or_citation_saved_for_tallies(sender, instance, **kwargs):
 
 @receiver(pre_delete, sender=Deployment)
 def deployment_about_to_go_for_tallies(sender, instance, **kwargs):
-    instance._tallied = list(instance.facet_facts.values_list("fact", "key"))
+    # Its facts and their pairs go now: Django deletes the facts before the entry without a
+    # signal, and the pairs, kept by difference, would keep counting it.
+    instance._tallied = list(tallies.withdraw([instance.pk]))
 
 
 @receiver(post_delete, sender=Deployment)

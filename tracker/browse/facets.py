@@ -30,7 +30,14 @@ from ..models import (
     Vendor,
 )
 from .filters import SORTS, UNKNOWN_DECADE
-from .tallies import COUNTED, EVIDENCE_VALUES, STATUS_VALUES
+from .tallies import (
+    COUNTED,
+    EVIDENCE_CODES,
+    EVIDENCE_VALUES,
+    STATUS_CODES,
+    STATUS_VALUES,
+    paired,
+)
 
 STATUS_LABELS = dict(Deployment.Status.choices)
 EVIDENCE_LABELS = dict(Deployment.Evidence.choices)
@@ -144,13 +151,43 @@ class Counts:
 
     def of(self, applied, facts):
         """{(fact, key): (published, counted)} over entries matching the ``applied`` filters."""
-        facts = facts | {Fact.STATUS, Fact.COUNTRY}  # the result count and the map
+        facts = sorted(facts | {Fact.STATUS, Fact.COUNTRY})  # the result count and the map
         if applied not in self.passes:
+            if given := self._given(applied):
+                self.passes[applied] = paired(*given, facts)
+                return self.passes[applied]
             rows = FacetTally.objects.all() if not applied else self._facts(applied)
-            rows = rows.filter(fact__in=sorted(facts)).values_list("fact", "key", "published",
-                                                                   "counted")  # fmt: skip
+            rows = rows.filter(fact__in=facts).values_list("fact", "key", "published", "counted")
             self.passes[applied] = {(fact, key): (p, c) for fact, key, p, c in rows}
         return self.passes[applied]
+
+    def _given(self, applied):
+        """(fact, keys) when the ``applied`` filters select exactly the entries having one of
+        those facts, so the counts can be read from the pairs; else None."""
+        if len(applied) != 1:
+            return None
+        (name,) = applied
+        value = self.data[name]
+        if name in ("country", "origin", "vendor", "technology", "dataset"):
+            fact = next(f.fact for f in FACETS if f.param == name)
+            # Each entry has one country; of the others it may have several, so the pairs of
+            # two chosen vendors would count an entry naming both twice.
+            if fact == Fact.COUNTRY or len(value) == 1:
+                return fact, [obj.pk for obj in value]
+            return None
+        if name == "region":
+            return Fact.COUNTRY, Country.objects.filter(region__in=value).values("pk")
+        if name == "status":
+            return Fact.STATUS, [STATUS_CODES[v] for v in value]
+        if name == "evidence":
+            return Fact.EVIDENCE, [EVIDENCE_CODES[v] for v in value]
+        if name == "decade":
+            years = set()
+            for decade in value:  # "unknown": the entries without a year, counted as year 0
+                start = None if decade == UNKNOWN_DECADE else int(decade)
+                years |= {0} if start is None else set(range(start, start + 10))
+            return Fact.YEAR, sorted(years)
+        return None
 
     def _facts(self, applied):
         entries = self.filterset.queryset

@@ -4,6 +4,9 @@ Counting a million entries per facet on every request took seconds (docs/perform
 each published entry's countable facts are kept as rows of ``FacetFact`` (its country, each
 vendor, each technology, each origin, its status, kind of evidence, start year, each dataset and
 each source it cites), and ``FacetTally`` holds their totals over every published entry.
+``FacetPair`` holds, for each fact, the totals of the other facts over the entries that have
+it (how many of Romania's entries name each vendor, each year…): a list filtered on one value,
+and a country's or a vendor's page, read those instead of counting the entries.
 The unfiltered list and the home page read the tallies (a few hundred rows, whatever the number
 of entries); a filtered list counts the facts of the entries it matches, one narrow index-only
 query for all facets at once. Both are derived: tracker.browse.tallies keeps them current when
@@ -76,3 +79,43 @@ class FacetTally(models.Model):
 
     def __str__(self):
         return f"{Fact(self.fact).label} {self.key}: {self.counted}"
+
+
+# The facts a pair can be "given" (those a filter or a profile page selects on), and those
+# counted beside them (every facet's, the flows). Sources are neither: cited by few entries each,
+# they would multiply the pairs without serving a page.
+PAIRED_GIVEN = (
+    Fact.COUNTRY,
+    Fact.ORIGIN,
+    Fact.VENDOR,
+    Fact.TECHNOLOGY,
+    Fact.STATUS,
+    Fact.EVIDENCE,
+    Fact.YEAR,
+    Fact.DATASET,
+)
+PAIRED_COUNTED = (*PAIRED_GIVEN, Fact.FLOW)
+
+
+class FacetPair(models.Model):
+    """How many published entries with the given fact have another fact too.
+
+    Kept by difference when an entry's facts are rewritten (tracker.browse.tallies), in the same
+    transaction as the facts, and rebuilt from them by ``rebuild()``. Two facts of one kind pair
+    only with themselves (the given country's own count: the map, the result count); "vendor A
+    with vendor B" serves no page.
+    """
+
+    pk = models.CompositePrimaryKey("given_fact", "given_key", "fact", "key")
+    given_fact = models.PositiveSmallIntegerField(choices=Fact)
+    given_key = models.IntegerField()
+    fact = models.PositiveSmallIntegerField(choices=Fact)
+    key = models.IntegerField()
+    counted = models.IntegerField(help_text="Published, less those never completed.")
+    published = models.IntegerField(help_text="Every published entry with both facts.")
+
+    def __str__(self):
+        return (
+            f"{Fact(self.given_fact).label} {self.given_key} → "
+            f"{Fact(self.fact).label} {self.key}: {self.counted}"
+        )
