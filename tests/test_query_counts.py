@@ -36,12 +36,14 @@ PAGES = {
     "/deployments/?q=quote&vendor=acme&country=RS&country=FR": 11,
     "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 11,
     "/deployments/{slug}/": 13,  # + facts per citation, entries also reporting
-    "/countries/": 2,  # + the countries the technology came from
+    # Profiles and their indexes count from the facet pairs and tallies: one query each, plus
+    # one naming each kind of record counted.
+    "/countries/": 2,  # the tallies, the countries (receiving and of origin)
     "/countries/serbia/": 14,  # + figures both ways, countries of origin, one page of entries
-    "/vendors/": 1,
-    "/vendors/acme/": 14,  # + the vendor's group, figures, technologies, one page of entries
-    "/technologies/": 1,
-    "/technologies/gait/": 9,  # + figures, map, timeline, origins, one page of entries
+    "/vendors/": 3,  # the vendors, their tallies, their countries (pairs)
+    "/vendors/acme/": 12,  # + the vendor's group, figures, technologies, one page of entries
+    "/technologies/": 2,
+    "/technologies/gait/": 7,  # + figures, map, timeline, origins, one page of entries
     "/sources/": 2,  # + the count of sources for the pages
     "/sources/report/": 7,  # + the count of citations for the pages, the count of findings
     "/findings/": 5,  # + the origin and technology choices, the count for the pages

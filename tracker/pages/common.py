@@ -1,6 +1,5 @@
 """What the public pages share: which entries readers see, and links to the filtered list."""
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -19,18 +18,6 @@ def published_deployments():
 def list_link(**params):
     """A link to the deployment list filtered by ``params``."""
     return reverse("deployment-list") + "?" + urlencode(params)
-
-
-def involved(queryset, relation, deployments):
-    """Rows of ``queryset`` linked to these deployments, each with how many (one query).
-
-    Filtering before annotating makes the count cover only the given deployments.
-    """
-    return (
-        queryset.filter(**{f"{relation}__in": deployments})
-        .annotate(deployment_count=Count(relation, distinct=True))
-        .order_by("name")
-    )
 
 
 def findings_for_display():

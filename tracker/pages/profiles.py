@@ -2,18 +2,20 @@
 
 A profile page is the deployment list filtered to one record, introduced: summary figures, a
 map and a timeline, short "top" lists, one page of entries and a link to the filtered list for
-the rest. Nothing on it grows with the number of entries (tracker.pages.paging).
+the rest. Nothing on it grows with the number of entries: its figures are read from the facet pairs
+(tracker.browse.records), its rows one page at a time (tracker.pages.paging).
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from ..graphics.charts import Timeline, year_counts
-from ..graphics.maps import country_counts, world_map
-from ..models import Country, Deployment, Designation, Technology, Vendor, VendorRelation
-from .common import PUBLISHED, findings_for_display, involved, list_link, published_deployments
-from .paging import TOP, page_of, summary, top
+from ..browse.records import TOP, RecordCounts, countries_per_vendor
+from ..graphics.charts import Timeline
+from ..graphics.maps import world_map
+from ..models import Country, Designation, Fact, Technology, Vendor, VendorRelation
+from .common import findings_for_display, list_link, published_deployments
+from .paging import page_of
 
 # Exported entries shown on a country page; the rest are in the list filtered by origin.
 EXPORTS_SHOWN = 10
@@ -26,10 +28,10 @@ def entries_page(request, deployments, figures, *order):
     return page_of(request, deployments.order_by(*order, "pk"), count=figures["entries"])
 
 
-def profile_context(request, param, slug, counted, listed, map_title, timeline_title):
+def profile_context(request, param, slug, counts, listed, map_title, timeline_title):
     """What a vendor's or a technology's page shows of its entries: figures, one page of rows,
     the link to the filtered list, and a map and timeline whose links keep the record chosen."""
-    figures = summary(counted)
+    figures = counts.figures()
     page, notice = entries_page(request, listed, figures, "country__name", "locality", "title")
     return {
         "page_obj": page,
@@ -37,11 +39,11 @@ def profile_context(request, param, slug, counted, listed, map_title, timeline_t
         "page_notice": notice,
         "all_link": list_link(**{param: slug}),
         "map": world_map(
-            country_counts(counted),
+            counts.countries(),
             lambda c: list_link(**{param: slug, "country": c.iso2}),
             title=map_title,
         ),
-        "timeline": Timeline(year_counts(counted), title=timeline_title),
+        "timeline": Timeline(counts.years(), title=timeline_title),
     }, figures
 
 
@@ -50,20 +52,17 @@ class CountryListView(ListView):
     context_object_name = "countries"
 
     def get_queryset(self):
-        return (
-            Country.objects.with_published_counts()
-            .filter(deployment_count__gt=0)
-            .order_by("region", "name")
-        )
+        counts = RecordCounts.everything((Fact.COUNTRY, Fact.ORIGIN))
+        self.exporters = counts.involved(Country.objects, Fact.ORIGIN)
+        for country in self.exporters:
+            country.export_count = country.deployment_count
+        self.exporters.sort(key=lambda c: -c.export_count)
+        countries = counts.involved(Country.objects, Fact.COUNTRY)
+        return sorted(countries, key=lambda c: (c.region, c.name))
 
     def get_context_data(self, **kwargs):
-        # Countries as exporters: where the technology recorded came from (one query).
-        exporters = (
-            Country.objects.filter(exported_deployments__in=Deployment.objects.counted())
-            .annotate(export_count=Count("exported_deployments", distinct=True))
-            .order_by("-export_count", "name")
-        )
-        return super().get_context_data(exporters=exporters, **kwargs)
+        # Countries as exporters: where the technology recorded came from.
+        return super().get_context_data(exporters=self.exporters, **kwargs)
 
 
 class CountryDetailView(DetailView):
@@ -75,9 +74,9 @@ class CountryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         country = self.object
-        here = Deployment.objects.counted().filter(country=country)
-        exported = Deployment.objects.counted().filter(origin_countries=country)
-        figures_here, figures_exported = summary(here), summary(exported)
+        here = RecordCounts.of(Fact.COUNTRY, country.pk)
+        exported = RecordCounts.of(Fact.ORIGIN, country.pk)
+        figures_here, figures_exported = here.figures(), exported.figures()
         page, notice = entries_page(
             self.request,
             published_deployments().filter(country=country),
@@ -85,7 +84,7 @@ class CountryDetailView(DetailView):
             "locality",
             "title",
         )
-        vendors = top(Vendor.objects.select_related("headquarters"), "deployments", here)
+        vendors = here.top(Vendor.objects.select_related("headquarters"), Fact.VENDOR)
         return super().get_context_data(
             here=figures_here,
             # A country known mostly as an exporter (China) leads with what left it.
@@ -94,26 +93,24 @@ class CountryDetailView(DetailView):
             deployments=page.object_list,
             page_notice=notice,
             in_link=list_link(country=country.iso2),
-            origins=top(Country.objects, "exported_deployments", here),
+            origins=here.top(Country.objects, Fact.ORIGIN),
             vendors=vendors,
             exported=figures_exported,
             exported_entries=published_deployments()
             .filter(origin_countries=country)
             .order_by("country__name", "locality", "title", "pk")[:EXPORTS_SHOWN],
             from_link=list_link(origin=country.iso2),
-            destinations=top(Country.objects, "deployments", exported),
-            exporting_vendors=top(Vendor.objects, "deployments", exported),
+            destinations=exported.top(Country.objects, Fact.COUNTRY),
+            exporting_vendors=exported.top(Vendor.objects, Fact.VENDOR),
             map=world_map(
-                country_counts(Deployment.objects.counted()),
+                RecordCounts.everything().countries(),
                 lambda c: reverse("country-detail", args=[c.slug]),
                 highlight=country.iso2,
                 title=f"{country.display_name} among all countries with deployments",
             ),
-            timeline=Timeline(year_counts(here), title=f"Deployments in {country.display_name}"),
-            technologies=involved(Technology.objects, "deployments", here),
-            designations=Designation.objects.filter(
-                vendor__in=Vendor.objects.filter(deployments__in=here)
-            )
+            timeline=Timeline(here.years(), title=f"Deployments in {country.display_name}"),
+            technologies=here.involved(Technology.objects, Fact.TECHNOLOGY),
+            designations=Designation.objects.filter(vendor_id__in=here.keys(Fact.VENDOR))
             .select_related("vendor")
             .order_by("vendor__name", "pk")[:DESIGNATIONS_SHOWN],
             findings=findings_for_display().filter(countries=country)[:TOP],
@@ -127,14 +124,16 @@ class VendorListView(ListView):
     context_object_name = "vendors"
 
     def get_queryset(self):
-        return (
-            Vendor.objects.select_related("headquarters")
-            .annotate(
-                deployment_count=Count("deployments", filter=PUBLISHED, distinct=True),
-                country_count=Count("deployments__country", filter=PUBLISHED, distinct=True),
-            )
-            .order_by("name")
-        )
+        return Vendor.objects.select_related("headquarters").order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = RecordCounts.everything((Fact.VENDOR,)).per[Fact.VENDOR]
+        countries = countries_per_vendor()
+        for vendor in context["vendors"]:
+            vendor.deployment_count = entries.get(vendor.pk, 0)
+            vendor.country_count = countries.get(vendor.pk, 0)
+        return context
 
 
 class VendorDetailView(DetailView):
@@ -154,7 +153,7 @@ class VendorDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         vendor = self.object
-        supplied = Deployment.objects.counted().filter(vendors=vendor)
+        supplied = RecordCounts.of(Fact.VENDOR, vendor.pk)
         shown, figures = profile_context(
             self.request,
             "vendor",
@@ -169,8 +168,8 @@ class VendorDetailView(DetailView):
             **shown,
             # Bounded by the number of countries, not of entries; each links to this vendor's
             # entries in that country, not to the country's page.
-            countries=involved(Country.objects, "deployments", supplied),
-            technologies=top(Technology.objects, "deployments", supplied),
+            countries=supplied.involved(Country.objects, Fact.COUNTRY),
+            technologies=supplied.top(Technology.objects, Fact.TECHNOLOGY),
             findings=findings_for_display().filter(vendors=vendor)[:TOP],
             group=VendorRelation.objects.filter(Q(vendor=vendor) | Q(other=vendor))
             .select_related("vendor", "other", "source")
@@ -184,9 +183,14 @@ class TechnologyListView(ListView):
     context_object_name = "technologies"
 
     def get_queryset(self):
-        return Technology.objects.annotate(
-            deployment_count=Count("deployments", filter=PUBLISHED)
-        ).order_by("name")
+        return Technology.objects.order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = RecordCounts.everything((Fact.TECHNOLOGY,)).per[Fact.TECHNOLOGY]
+        for technology in context["technologies"]:
+            technology.deployment_count = entries.get(technology.pk, 0)
+        return context
 
 
 class TechnologyDetailView(DetailView):
@@ -196,7 +200,7 @@ class TechnologyDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         technology = self.object
-        using = Deployment.objects.counted().filter(technologies=technology)
+        using = RecordCounts.of(Fact.TECHNOLOGY, technology.pk)
         shown, figures = profile_context(
             self.request,
             "technology",
@@ -209,8 +213,8 @@ class TechnologyDetailView(DetailView):
         return super().get_context_data(
             using=figures,
             **shown,
-            vendors=top(Vendor.objects, "deployments", using),
-            origins=top(Country.objects, "exported_deployments", using),
+            vendors=using.top(Vendor.objects, Fact.VENDOR),
+            origins=using.top(Country.objects, Fact.ORIGIN),
             top_shown=TOP,
             **kwargs,
         )
