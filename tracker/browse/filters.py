@@ -6,13 +6,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from ..graphics.regions import REGIONS
 from ..models import Citation, Country, Deployment, Source, Technology, Vendor
-from ..models.deployments import MAX_YEAR, MIN_YEAR, NEWEST_FIRST
+from ..models.deployments import MAX_YEAR, MIN_YEAR, NEWEST_FIRST, SOURCED_FIRST
 from . import search
 
 MAX_QUERY_LENGTH = 200
@@ -265,16 +264,7 @@ class DeploymentFilter(django_filters.FilterSet):
     def ordering(self):
         sort = self.sort_key
         if sort == "sourced":
-            # A named supplier, then a year, then the most independent sources.
-            return [
-                # Stored columns in the order of deployment_sourced_order_idx (an unknown year
-                # as 0: last, as NULLS LAST would put it), so page 1 is read from that index.
-                F("names_supplier").desc(),
-                Coalesce("start_year", 0).desc(),
-                F("pair_sources").desc(),
-                "country__name",
-                "title",
-            ]
+            return list(SOURCED_FIRST)
         if sort == "relevance":
             return [F("rank").desc(), "title"]
         if sort == "newest":

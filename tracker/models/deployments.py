@@ -30,6 +30,16 @@ def counted(through=""):
 # The order of "what's new" (see DeploymentQuerySet.newest_first). Published rows always have a
 # date (deployment_published_has_date), so no NULLS LAST: the order matches the index's.
 NEWEST_FIRST = ("-published_at", "-id")
+# "Best sourced first", the list's default: a named supplier, then a year, then the most
+# independent sources. Stored columns in the order of deployment_sourced_order_idx (an unknown
+# year as 0: last, as NULLS LAST would put it), so a first page is read from that index.
+SOURCED_FIRST = (
+    F("names_supplier").desc(),
+    Coalesce("start_year", 0).desc(),
+    F("pair_sources").desc(),
+    "country__name",
+    "title",
+)
 
 
 class DeploymentQuerySet(models.QuerySet):

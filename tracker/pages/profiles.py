@@ -14,6 +14,7 @@ from ..browse.records import TOP, RecordCounts, countries_per_vendor
 from ..graphics.charts import Timeline
 from ..graphics.maps import world_map
 from ..models import Country, Designation, Fact, Technology, Vendor, VendorRelation
+from ..models.deployments import SOURCED_FIRST
 from .common import findings_for_display, list_link, published_deployments
 from .paging import page_of
 
@@ -22,17 +23,20 @@ EXPORTS_SHOWN = 10
 DESIGNATIONS_SHOWN = 30
 
 
-def entries_page(request, deployments, figures, *order):
-    """One page of ``deployments`` for a profile, in a stable order (pk breaks ties); their
-    number is already in the profile's ``figures`` (the same counted entries)."""
-    return page_of(request, deployments.order_by(*order, "pk"), count=figures["entries"])
+def entries_page(request, deployments, figures):
+    """One page of ``deployments`` for a profile, in the list's default order (pk breaks ties);
+    their number is already in the profile's ``figures`` (the same counted entries).
+
+    The order is the one of the filtered list the page links to, and the one an index serves:
+    ordered by country, a large vendor's page sorted 150,000 entries to show 50 at 1M."""
+    return page_of(request, deployments.order_by(*SOURCED_FIRST, "pk"), count=figures["entries"])
 
 
 def profile_context(request, param, slug, counts, listed, map_title, timeline_title):
     """What a vendor's or a technology's page shows of its entries: figures, one page of rows,
     the link to the filtered list, and a map and timeline whose links keep the record chosen."""
     figures = counts.figures()
-    page, notice = entries_page(request, listed, figures, "country__name", "locality", "title")
+    page, notice = entries_page(request, listed, figures)
     return {
         "page_obj": page,
         "deployments": page.object_list,
@@ -81,8 +85,6 @@ class CountryDetailView(DetailView):
             self.request,
             published_deployments().filter(country=country),
             figures_here,
-            "locality",
-            "title",
         )
         vendors = here.top(Vendor.objects.select_related("headquarters"), Fact.VENDOR)
         return super().get_context_data(
@@ -98,7 +100,7 @@ class CountryDetailView(DetailView):
             exported=figures_exported,
             exported_entries=published_deployments()
             .filter(origin_countries=country)
-            .order_by("country__name", "locality", "title", "pk")[:EXPORTS_SHOWN],
+            .order_by(*SOURCED_FIRST, "pk")[:EXPORTS_SHOWN],
             from_link=list_link(origin=country.iso2),
             destinations=exported.top(Country.objects, Fact.COUNTRY),
             exporting_vendors=exported.top(Vendor.objects, Fact.VENDOR),
