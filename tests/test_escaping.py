@@ -33,3 +33,14 @@ def test_list_rows_show_the_title_as_text(client, hostile, path):
     assert SCRIPT not in body
     assert "<b>bold</b>" not in body
     assert f'<a href="/deployments/hostile/">Cameras {ESCAPED} &lt;b&gt;bold&lt;/b&gt;</a>' in body
+
+
+def test_the_list_sidebar_shows_a_vendor_name_as_text(client):
+    vendor = VendorFactory(name=f"Acme {SCRIPT}", slug="acme-x")
+    published_deployment(vendors=[vendor])
+    body = client.get("/deployments/").content.decode()
+    assert SCRIPT not in body
+    assert (
+        f'value="acme-x"> <span class="option-label">Acme {ESCAPED}</span> '
+        '<span class="count">1</span></label>'
+    ) in body
