@@ -72,3 +72,44 @@ def test_the_data_page_links_to_the_downloads(page):
     assert 'href="/deployments/?format=csv"' in page
     assert 'href="/deployments/?format=json"' in page
     assert "<code>http://testserver/deployments/belgrade-huawei-safe-city.json</code>" in page
+
+
+# --- What /data/ tells a script writer, with no data loaded ---------------------------------
+
+
+@pytest.fixture
+def bare_page(client, db):
+    response = client.get("/data/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_data_page_names_each_filter_with_its_label_and_which_repeat(bare_page):
+    assert "<code>country</code> (country, repeatable)" in bare_page
+    assert "<code>status</code> (status, repeatable)" in bare_page
+    assert "<code>start_year_min</code> (started in or after)," in bare_page
+    assert "<code>sort</code> (sort by)." in bare_page
+
+
+def test_the_data_page_gives_the_separator_of_multi_valued_cells(bare_page):
+    assert "several values with “<code>; </code>”" in bare_page
+    assert 'row["vendor_slugs"].split("; ")' in bare_page
+
+
+def test_the_data_page_lists_the_formats_accepted(bare_page):
+    assert (
+        "<code>format</code> accepts <code>html</code>, <code>csv</code>, <code>json</code>."
+        in bare_page
+    )
+
+
+def test_the_data_page_gives_the_french_entries_as_json_too(bare_page):
+    assert '<a href="http://testserver/deployments/?country=FR&amp;format=json">JSON</a>' in (
+        bare_page
+    )
+
+
+def test_the_data_page_describes_each_feed(bare_page):
+    assert "<li>Every newly published deployment: <a " in bare_page
+    assert "<li>Deployments in one country, e.g. France: <a " in bare_page
+    assert "<li>Deployments of one vendor, e.g. Hikvision: <a " in bare_page

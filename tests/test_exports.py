@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import publish
+from tests.factories import publish, published_deployment
 from tracker import exports
 from tracker.exports import COLUMNS, EXAMPLE_HOST, csv_cell, read_csv
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor
@@ -295,6 +295,13 @@ def test_an_unknown_format_is_refused_even_when_another_is_known(client, article
     assert response.status_code == 400
 
 
+def test_an_unknown_format_answer_says_where_the_fields_are_described(client, db):
+    response = client.get("/deployments/", {"format": "xml"})
+
+    assert response.status_code == 400
+    assert "The CSV and JSON fields are described at /data/" in response.content.decode()
+
+
 @pytest.mark.parametrize("value", ["", "html", "HTML"])
 def test_the_html_format_is_the_ordinary_page(client, article, value):
     response = client.get("/deployments/", {"format": value, "country": "FR"})
@@ -341,6 +348,13 @@ def test_the_deployment_page_gives_a_one_row_csv_with_format_csv(client, article
         'attachment; filename="deployment-belgrade-huawei-safe-city.csv"'
     )
     assert [row["slug"] for row in csv_rows(response)] == ["belgrade-huawei-safe-city"]
+
+
+def test_one_deployment_as_json_is_named_after_its_entry(client, db):
+    published_deployment(slug="belgrade-cameras")
+    response = client.get("/deployments/belgrade-cameras.json")
+
+    assert response["Content-Disposition"] == 'inline; filename="belgrade-cameras.json"'
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,14 @@ class TestTheSourcesList:
         assert "No source matches “zebra”." in body
         assert 'value="zebra"' in body
 
+    def test_a_search_ignores_control_characters_pasted_with_the_words(self, client):
+        assert listed(client, "?q=reuters%07") == ["Alpha report"]
+
+    def test_the_sort_menu_shows_the_sort_chosen(self, client):
+        body = page(client, "/sources/?sort=title")
+        assert '<option value="title" selected>Title</option>' in body
+        assert '<option value="newest">Newest first</option>' in body
+
     def test_it_shows_one_page_at_a_time_keeping_the_search_and_sort(self, client, monkeypatch):
         monkeypatch.setattr(paging, "ROWS_PER_PAGE", 2)
         body = page(client, "/sources/?q=a&sort=title")
@@ -145,3 +153,34 @@ def test_the_findings_page_shows_one_page_at_a_time_and_counts_them_all(client, 
     assert "3 findings about 2 countries" in body
     assert 'rel="next" href="?origin=CN&amp;page=2"' in body
     assert page(client, "/findings/?origin=CN&page=2").count('<article class="finding"') == 1
+
+
+def test_the_findings_page_shows_only_the_findings_about_the_technology_chosen(client):
+    from tests.factories import FindingFactory, TechnologyFactory
+
+    cameras = TechnologyFactory(name="Cameras", slug="cameras")
+    FindingFactory(statement="About the cameras.").technologies.add(cameras)
+    FindingFactory(statement="About something else.")
+    body = page(client, "/findings/?technology=cameras")
+    assert "About the cameras." in body
+    assert "About something else." not in body
+    assert '<option value="cameras" selected>Cameras</option>' in body
+
+
+def test_the_findings_page_offers_the_countries_findings_name_as_origins(client):
+    from tests.factories import FindingFactory, country
+
+    FindingFactory().origin_countries.add(country("CN"))
+    FindingFactory().countries.add(country("KE"))
+    body = page(client, "/findings/")
+    assert '<option value="CN">China</option>' in body
+    assert '<option value="KE">' not in body
+
+
+def test_a_findings_page_past_the_end_shows_the_last_with_a_note(client):
+    from tests.factories import FindingFactory
+
+    FindingFactory(statement="The only finding.")
+    body = page(client, "/findings/?page=9")
+    assert "There is no page “9”; showing page 1." in body
+    assert "The only finding." in body
