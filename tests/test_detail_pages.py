@@ -394,3 +394,31 @@ def test_a_deployment_with_no_vendor_says_so_rather_than_guess(client):
     body = page(client, deployment.get_absolute_url())
     assert "not named by the sources" in body
     assert "not stated" in body
+
+
+# --- What an entry's page adds to its own fields ------------------------------------------------
+
+
+def test_each_citation_says_which_facts_its_source_states(client):
+    vendor = VendorFactory(name="Acme Vision")
+    deployment = published_deployment(locality="Novi Sad", country=country("RS"), vendors=[vendor])
+    body = page(client, deployment.get_absolute_url())
+    assert "This source states: vendor: Acme Vision; place: Novi Sad, Serbia." in body
+
+
+def test_an_entry_lists_the_other_entries_about_its_supplier_in_its_country(client):
+    vendor = VendorFactory(name="Acme Vision")
+    entry = published_deployment(
+        title="Cameras in Belgrade", country=country("RS"), vendors=[vendor]
+    )
+    published_deployment(title="Cameras in Novi Sad", country=country("RS"), vendors=[vendor])
+    published_deployment(title="Cameras by someone else", country=country("RS"))
+    published_deployment(title="Acme in Kenya", country=country("KE"), vendors=[vendor])
+
+    body = page(client, entry.get_absolute_url())
+    also = body[body.index('<section class="also-reported"') :]
+    also = also[: also.index("</section>")]
+    assert "Cameras in Novi Sad" in also
+    assert "Cameras by someone else" not in also
+    assert "Acme in Kenya" not in also
+    assert "Cameras in Belgrade" not in also

@@ -433,3 +433,11 @@ def test_rows_are_fetched_a_chunk_at_a_time(client, article, monkeypatch):
     # two more chunks, six prefetch queries each (vendors, technologies, origins, citations and
     # the facts each citation states: its vendors and technologies)
     assert chunked - whole == 2 * 6
+
+
+def test_a_head_request_for_an_entry_as_json_answers_as_json(client, db):
+    published_deployment(slug="belgrade-cameras")
+    response = client.head("/deployments/belgrade-cameras/", {"format": "json"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from tests.factories import publish
+from tests.factories import publish, published_deployment
 from tracker.models import Citation, Country, Deployment, Source
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -260,3 +260,36 @@ def test_a_feed_costs_the_same_queries_for_5_entries_as_for_50(client, article):
 
     assert len(entries) == 50
     assert len(many) == len(few)
+
+
+# --- One entry, built with the factories ------------------------------------------------------
+
+
+def feed_entry(client, slug):
+    entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
+    (entry,) = [e for e in entries if slugs([e]) == [slug]]
+    return entry
+
+
+def test_an_entry_summary_is_exactly_the_summary_the_first_quote_and_its_source(client, db):
+    deployment = published_deployment(slug="nairobi-cameras", summary="Cameras in Nairobi.")
+    citation = deployment.citations.get()
+
+    summary = html.unescape(one(feed_entry(client, "nairobi-cameras"), "summary").text)
+    assert summary == (
+        f"<p>Cameras in Nairobi.</p><blockquote><p>{citation.quote}</p></blockquote>"
+        f"<p>— {citation.source.title}</p>"
+    )
+
+
+def test_an_entry_whose_citations_were_removed_keeps_its_summary_in_the_feed(client, db):
+    deployment = published_deployment(slug="nairobi-cameras", summary="Cameras in Nairobi.")
+    deployment.citations.all().delete()
+
+    summary = html.unescape(one(feed_entry(client, "nairobi-cameras"), "summary").text)
+    assert summary == "<p>Cameras in Nairobi.</p>"
+
+
+def test_the_latest_feed_links_to_the_list_sorted_newest_first(client, db):
+    feed = parse(client.get("/feeds/latest.atom"))
+    assert link(feed, "alternate") == "http://testserver/deployments/?sort=newest"

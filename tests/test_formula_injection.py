@@ -42,7 +42,21 @@ def test_the_json_export_keeps_the_exact_title(client):
 
 @pytest.mark.parametrize(
     "text",
-    ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=x", "''@x", "'plain", "plain", "", "'"],
+    [
+        "=1+1",
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "'=x",
+        "''@x",
+        "'X=1",
+        "'plain",
+        "plain",
+        "",
+        "'",
+    ],
 )
 def test_each_cell_comes_back_exactly_and_never_starts_a_formula(text):
     cell = csv_cell(text)
