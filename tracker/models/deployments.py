@@ -75,8 +75,13 @@ class DeploymentQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
     def for_list(self):
-        """Everything a list row shows, in a fixed number of queries."""
-        return self.select_related("country").prefetch_related("vendors", "technologies")
+        """Everything a list row shows, in a fixed number of queries; not the search columns
+        (a 2 KB document and its vector per row, never shown)."""
+        return (
+            self.select_related("country")
+            .prefetch_related("vendors", "technologies")
+            .defer("search_document", "search_vector")
+        )
 
     def about_pair(self, vendor_ids, country_id):
         """Entries naming any of these vendors in this country: the same supplier–country pair."""
