@@ -293,3 +293,23 @@ def test_an_entry_whose_citations_were_removed_keeps_its_summary_in_the_feed(cli
 def test_the_latest_feed_links_to_the_list_sorted_newest_first(client, db):
     feed = parse(client.get("/feeds/latest.atom"))
     assert link(feed, "alternate") == "http://testserver/deployments/?sort=newest"
+
+
+def test_a_feed_names_its_stylesheet_before_the_root_element(client, db):
+    text = client.get("/feeds/latest.atom").content.decode()
+    prolog = text[: text.index("<feed")]
+    assert '<?xml-stylesheet href="/feeds/feed.xsl" media="screen" type="text/xsl"?>' in prolog
+
+
+def test_a_browser_asking_for_html_gets_the_feed_as_xml_it_can_style(client, db):
+    browser = client.get("/feeds/latest.atom", HTTP_ACCEPT="text/html,application/xml;q=0.9")
+    reader = client.get("/feeds/latest.atom", HTTP_ACCEPT="application/atom+xml")
+
+    assert browser["Content-Type"] == "application/xml; charset=utf-8"
+    assert reader["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert "Accept" in browser["Vary"]
+
+
+def test_a_feed_may_be_cached_by_anyone_who_revalidates_it(client, db):
+    cache_control = client.get("/feeds/latest.atom")["Cache-Control"]
+    assert set(cache_control.replace(" ", "").split(",")) == {"public", "no-cache"}
