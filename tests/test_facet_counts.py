@@ -24,7 +24,7 @@ from tracker.browse.facets import tally
 from tracker.browse.filters import DeploymentFilter
 from tracker.editorial import workflow
 from tracker.graphics.flows import flow_counts
-from tracker.models import Deployment, FacetFact, FacetPair, FacetTally, Source
+from tracker.models import Deployment, FacetFact, FacetPair, FacetTally, FacetTriple, Source
 
 pytestmark = pytest.mark.django_db
 State, Status, Evidence = Deployment.State, Deployment.Status, Deployment.Evidence
@@ -50,6 +50,11 @@ PAGES = [
     "status=active&status=planned",
     "evidence=contract",
     "decade=2010&decade=unknown",
+    # Two of country, origin, technology: from the triples.
+    "country=RS&technology=faces",
+    "region=Europe&origin=CN",
+    "origin=CN&technology=cctv",
+    "country=RS&country=KE&technology=plates",
 ]
 
 
@@ -156,13 +161,26 @@ class TestCounts:
                     "given_fact", "given_key", "fact", "key", "counted", "published"
                 )
             )
-            return facts, totals, names, pairs
+            triples = set(
+                FacetTriple.objects.values_list(
+                    "given_fact",
+                    "given_key",
+                    "also_fact",
+                    "also_key",
+                    "fact",
+                    "key",
+                    "counted",
+                    "published",
+                )
+            )
+            return facts, totals, names, pairs, triples
 
         kept = snapshot()
         tallies.rebuild()
         assert snapshot() == kept
         assert kept[1], "the tallies are not empty"
         assert kept[3], "the pairs are not empty"
+        assert kept[4], "the triples are not empty"
 
 
 def test_publishing_and_retracting_move_an_entry_in_and_out_of_every_count():

@@ -29,6 +29,7 @@ from ..models import (
     Technology,
     Vendor,
 )
+from ..models.tallies import TRIPLE_KINDS
 from .filters import SORTS, UNKNOWN_DECADE
 from .tallies import (
     COUNTED,
@@ -37,6 +38,7 @@ from .tallies import (
     STATUS_CODES,
     STATUS_VALUES,
     paired,
+    tripled,
 )
 
 STATUS_LABELS = dict(Deployment.Status.choices)
@@ -160,20 +162,25 @@ class Counts:
         """{(fact, key): (published, counted)} over entries matching the ``applied`` filters."""
         facts = sorted(facts | {Fact.STATUS, Fact.COUNTRY})  # the result count and the map
         if applied not in self.passes:
-            if given := self._given(applied):
-                self.passes[applied] = paired(*given, facts)
+            givens = [self._given(name) for name in sorted(applied)]
+            if len(givens) == 1 and givens[0]:
+                self.passes[applied] = paired(*givens[0], facts)
+                return self.passes[applied]
+            if (
+                len(givens) == 2
+                and all(givens)
+                and tuple(sorted(fact for fact, _ in givens)) in TRIPLE_KINDS
+            ):
+                self.passes[applied] = tripled(*givens, facts)
                 return self.passes[applied]
             rows = FacetTally.objects.all() if not applied else self._facts(applied)
             rows = rows.filter(fact__in=facts).values_list("fact", "key", "published", "counted")
             self.passes[applied] = {(fact, key): (p, c) for fact, key, p, c in rows}
         return self.passes[applied]
 
-    def _given(self, applied):
-        """(fact, keys) when the ``applied`` filters select exactly the entries having one of
-        those facts, so the counts can be read from the pairs; else None."""
-        if len(applied) != 1:
-            return None
-        (name,) = applied
+    def _given(self, name):
+        """(fact, keys) when the filter ``name`` selects exactly the entries having one of those
+        facts, so that counts can be read from the pairs and triples; else None."""
         value = self.data[name]
         if name in ("country", "origin", "vendor", "technology", "dataset"):
             fact = next(f.fact for f in FACETS if f.param == name)

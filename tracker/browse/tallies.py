@@ -27,10 +27,11 @@ from ..models import (
     FacetFact,
     FacetPair,
     FacetTally,
+    FacetTriple,
     Fact,
     Source,
 )
-from ..models.tallies import PAIRED_COUNTED, PAIRED_GIVEN
+from ..models.tallies import PAIRED_COUNTED, PAIRED_GIVEN, TRIPLE_KINDS
 
 STATUS_CODES = {value: i for i, value in enumerate(Deployment.Status.values, start=1)}
 EVIDENCE_CODES = {"": 0} | {v: i for i, v in enumerate(Deployment.Evidence.values, start=1)}
@@ -144,47 +145,64 @@ def forget(deployment_ids, fact_keys=()):
 
 
 class PairChanges:
-    """What some entries' new facts change in the pairs, summed, then written at once."""
+    """What some entries' new facts change in the pairs and triples, summed, then written at
+    once."""
 
     def __init__(self):
-        self.delta = defaultdict(lambda: [0, 0])
+        self.pairs = defaultdict(lambda: [0, 0])
+        self.triples = defaultdict(lambda: [0, 0])
 
     def add(self, facts, sign=1):
         """``facts``: {(fact, key): counted} of one entry."""
+        counted = sign if any(facts.values()) else 0  # one entry: one flag for all its facts
+        others = [other for other in facts if other[0] in PAIRED_COUNTED]
         for given in facts:
             if given[0] not in PAIRED_GIVEN:
                 continue
-            for other, counted in facts.items():
-                if other[0] in PAIRED_COUNTED and (other[0] != given[0] or other == given):
-                    change = self.delta[(*given, *other)]
+            for other in others:
+                if other[0] != given[0] or other == given:
+                    change = self.pairs[(*given, *other)]
                     change[0] += sign
-                    change[1] += sign if counted else 0
+                    change[1] += counted
+            for also in facts:
+                if (given[0], also[0]) in TRIPLE_KINDS:
+                    for other in others:
+                        if other[0] not in (given[0], also[0]) or other in (given, also):
+                            change = self.triples[(*given, *also, *other)]
+                            change[0] += sign
+                            change[1] += counted
 
     def remove(self, facts):
         self.add(facts, sign=-1)
 
     def save(self):
-        rows = [(*k, p, c) for k, (p, c) in sorted(self.delta.items()) if p or c]
-        if not rows:
-            return
-        table = connection.ops.quote_name(FacetPair._meta.db_table)
-        with connection.cursor() as cursor:
-            # Standard upsert (SQLite 3.24+, PostgreSQL): adds to the row, or starts it.
-            cursor.executemany(
-                f'INSERT INTO {table} (given_fact, given_key, fact, "key", published, counted) '
-                "VALUES (%s, %s, %s, %s, %s, %s) "
-                'ON CONFLICT (given_fact, given_key, fact, "key") DO UPDATE SET '
-                f"published = {table}.published + excluded.published, "
-                f"counted = {table}.counted + excluded.counted",
-                rows,
-            )
-        # Pairs no entry has any more, looked for only among the rows just changed.
-        given = sorted({(f, k) for f, k, *_ in rows})
-        for start in range(0, len(given), 100):
-            among = Q()
-            for given_fact, given_key in given[start : start + 100]:
-                among |= Q(given_fact=given_fact, given_key=given_key)
-            FacetPair.objects.filter(among, published__lte=0)._raw_delete(FacetPair.objects.db)
+        _add_to(FacetPair, ("given_fact", "given_key"), self.pairs)
+        _add_to(FacetTriple, ("given_fact", "given_key", "also_fact", "also_key"), self.triples)
+
+
+def _add_to(model, given_columns, delta):
+    rows = [(*k, p, c) for k, (p, c) in sorted(delta.items()) if p or c]
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    keys = ", ".join((*given_columns, "fact", '"key"'))
+    with connection.cursor() as cursor:
+        # Standard upsert (SQLite 3.24+, PostgreSQL): adds to the row, or starts it.
+        cursor.executemany(
+            f"INSERT INTO {table} ({keys}, published, counted) "
+            f"VALUES ({', '.join(['%s'] * (len(given_columns) + 4))}) "
+            f"ON CONFLICT ({keys}) DO UPDATE SET "
+            f"published = {table}.published + excluded.published, "
+            f"counted = {table}.counted + excluded.counted",
+            rows,
+        )
+    # Rows no entry has any more, looked for only among the givens just changed.
+    given = sorted({row[: len(given_columns)] for row in rows})
+    for start in range(0, len(given), 100):
+        among = Q()
+        for values in given[start : start + 100]:
+            among |= Q(**dict(zip(given_columns, values, strict=True)))
+        model.objects.filter(among, published__lte=0)._raw_delete(model.objects.db)
 
 
 def _names_supplier(ids, facts):
@@ -311,6 +329,7 @@ def rebuild_sql():
             f"JOIN tracker_source s ON s.id = c.source_id WHERE {published} {only}"
         )
     return [
+        "DELETE FROM tracker_facettriple",
         "DELETE FROM tracker_facetpair",
         "DELETE FROM tracker_facettally",
         "DELETE FROM tracker_facetfact",
@@ -320,6 +339,7 @@ def rebuild_sql():
         'SELECT fact, "key", SUM(CASE WHEN counted THEN 1 ELSE 0 END), COUNT(*) '
         'FROM tracker_facetfact GROUP BY fact, "key"',
         pairs_sql(),
+        triples_sql(),
         # EXISTS, not "id IN (SELECT …)" as a value: that was run for every row (hours at 1M).
         "UPDATE tracker_deployment SET names_supplier = true WHERE NOT names_supplier AND EXISTS "
         "(SELECT 1 FROM tracker_deployment_vendors l "
@@ -343,3 +363,42 @@ def pairs_sql():
         'AND (a.fact <> b.fact OR a."key" = b."key") '
         'GROUP BY a.fact, a."key", b.fact, b."key"'
     )
+
+
+def triples_sql():
+    """Every triple from the facts (the statement of ``rebuild``; the migration has a copy)."""
+    kinds = " OR ".join(f"(a.fact = {a.value} AND b.fact = {b.value})" for a, b in TRIPLE_KINDS)
+    counted = ", ".join(str(f.value) for f in PAIRED_COUNTED)
+    return (
+        "INSERT INTO tracker_facettriple "
+        '(given_fact, given_key, also_fact, also_key, fact, "key", published, counted) '
+        'SELECT a.fact, a."key", b.fact, b."key", c.fact, c."key", COUNT(*), '
+        "SUM(CASE WHEN c.counted THEN 1 ELSE 0 END) "
+        "FROM tracker_facetfact a "
+        "JOIN tracker_facetfact b ON b.deployment_id = a.deployment_id "
+        "JOIN tracker_facetfact c ON c.deployment_id = a.deployment_id "
+        f"WHERE ({kinds}) AND c.fact IN ({counted}) "
+        "AND (c.fact NOT IN (a.fact, b.fact) "
+        'OR (c.fact = a.fact AND c."key" = a."key") OR (c.fact = b.fact AND c."key" = b."key")) '
+        'GROUP BY a.fact, a."key", b.fact, b."key", c.fact, c."key"'
+    )
+
+
+def tripled(given, also, facts):
+    """As ``paired``, over the entries with one of ``given``'s keys and one of ``also``'s
+    ((fact, keys) each), from the triples; the same conditions for exactness."""
+    (given_fact, given_keys), (also_fact, also_keys) = sorted((given, also))
+    rows = (
+        FacetTriple.objects.filter(
+            given_fact=given_fact,
+            given_key__in=given_keys,
+            also_fact=also_fact,
+            also_key__in=also_keys,
+            fact__in=facts,
+        )
+        .values("fact", "key")
+        .annotate(published=Sum("published"), counted=Sum("counted"))
+        .order_by()
+        .values_list("fact", "key", "published", "counted")
+    )
+    return {(fact, key): (p, c) for fact, key, p, c in rows}

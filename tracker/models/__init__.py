@@ -7,7 +7,7 @@ from .designations import Designation
 from .findings import Finding
 from .site_data import SiteDataLoad
 from .sources import DatePrecision, Source
-from .tallies import FLOW_BASE, FacetFact, FacetPair, FacetTally, Fact
+from .tallies import FLOW_BASE, FacetFact, FacetPair, FacetTally, FacetTriple, Fact
 from .technologies import Technology
 from .vendors import Vendor, VendorAlias, VendorRelation
 
@@ -22,6 +22,7 @@ __all__ = [
     "FacetFact",
     "FacetPair",
     "FacetTally",
+    "FacetTriple",
     "Fact",
     "Finding",
     "SiteDataLoad",

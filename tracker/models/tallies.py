@@ -119,3 +119,39 @@ class FacetPair(models.Model):
             f"{Fact(self.given_fact).label} {self.given_key} → "
             f"{Fact(self.fact).label} {self.key}: {self.counted}"
         )
+
+
+# Two facts given together, for the questions the site's own links ask most ("facial
+# recognition in Serbia", "from China to Serbia", "facial recognition from China"): a list
+# filtered on both reads its counts from ``FacetTriple``. Kinds in ascending fact order.
+TRIPLE_KINDS = (
+    (Fact.COUNTRY, Fact.ORIGIN),
+    (Fact.COUNTRY, Fact.TECHNOLOGY),
+    (Fact.ORIGIN, Fact.TECHNOLOGY),
+)
+
+
+class FacetTriple(models.Model):
+    """How many published entries with two given facts (of ``TRIPLE_KINDS``) have a third.
+
+    Kept like ``FacetPair``: by difference with the facts, rebuilt from them by ``rebuild()``.
+    """
+
+    pk = models.CompositePrimaryKey(
+        "given_fact", "given_key", "also_fact", "also_key", "fact", "key"
+    )
+    given_fact = models.PositiveSmallIntegerField(choices=Fact)
+    given_key = models.IntegerField()
+    also_fact = models.PositiveSmallIntegerField(choices=Fact)
+    also_key = models.IntegerField()
+    fact = models.PositiveSmallIntegerField(choices=Fact)
+    key = models.IntegerField()
+    counted = models.IntegerField(help_text="Published, less those never completed.")
+    published = models.IntegerField(help_text="Every published entry with the three facts.")
+
+    def __str__(self):
+        return (
+            f"{Fact(self.given_fact).label} {self.given_key} and "
+            f"{Fact(self.also_fact).label} {self.also_key} → "
+            f"{Fact(self.fact).label} {self.key}: {self.counted}"
+        )
