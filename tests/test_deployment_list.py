@@ -294,3 +294,11 @@ def test_a_page_past_the_end_shows_the_last_page_with_a_notice(client, settings)
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
     assert "There is no page “99”; showing page 2." in response.content.decode()
+
+
+def test_the_sort_menu_offers_every_order_with_the_chosen_one_selected(client):
+    published_deployment()
+    body = client.get(URL, {"sort": "newest"}).content.decode()
+    assert '<option value="newest" selected>Newest first</option>' in body
+    for value, label in (("sourced", "Best sourced first"), ("country", "Country")):
+        assert f'<option value="{value}">{label}</option>' in body

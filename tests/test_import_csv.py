@@ -1,5 +1,7 @@
 """import_csv: deployments in the tracker's own CSV format, the one the list exports."""
 
+import csv
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -8,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
+from tests.factories import SourceFactory
 from tracker.browse import tallies
 from tracker.exports import COLUMN_NAMES, export_response
 from tracker.importers.csv_format import DERIVED, USED
@@ -246,3 +249,89 @@ def test_an_imported_entry_is_counted_by_the_facets_and_the_home_totals_at_once(
     response = client.get("/deployments/?country=FR&technology=facial-recognition")
     assert "lyon-example-vision-cameras" in response.content.decode()
     assert response.context["paginator"].count == 1
+
+
+# --- Files written row by row: what an editor is told, and what is kept ------------------------
+
+
+def row_file(tmp_path, *rows, extra_columns=(), end=None):
+    path = tmp_path / "rows.csv"
+    header = [*USED, *extra_columns]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row.get(name, "") for name in header])
+        if end:
+            writer.writerow(end)
+    return path
+
+
+def lyon(**cells):
+    citation = {
+        "source_title": "Lyon installe des caméras",
+        "source_url": "https://news.example.org/lyon-cameras",
+        "quote": "La ville a installé 50 caméras.",
+    }
+    row = {"slug": "lyon", "title": "Lyon cameras", "country_code": "FR", "status": "active"}
+    return {**row, "citations": json.dumps([citation]), **cells}
+
+
+def refusal(path):
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert not Deployment.objects.filter(slug="lyon").exists()
+    return str(error.value)
+
+
+def test_a_header_with_no_comma_is_refused_saying_so(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("slug title\nlyon cameras\n", encoding="utf-8")
+    assert "(no ',' in the header)" in refusal(path)
+
+
+def test_an_export_whose_end_row_counts_other_rows_is_refused_as_incomplete(tmp_path):
+    path = row_file(tmp_path, lyon(), end=["# end of export", "2"])
+    assert "an incomplete export (its end row: ['# end of export', '2'])" in refusal(path)
+
+
+def test_an_unknown_kind_of_evidence_is_refused_naming_it(tmp_path):
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 rows refused"):
+        call_command("import_csv", str(row_file(tmp_path, lyon(evidence="rumour"))), stdout=out)
+    assert "refused row 2 (lyon): unknown evidence “rumour”" in out.getvalue()
+
+
+def test_a_column_not_in_the_export_format_is_named_and_ignored(tmp_path):
+    output = run(row_file(tmp_path, lyon(internal_note="x"), extra_columns=["internal_note"]))
+    assert "column(s) not in the export format, ignored: internal_note" in output
+    assert Deployment.objects.filter(slug="lyon").exists()
+
+
+def test_a_scale_longer_than_the_field_is_cut_to_its_300_characters(tmp_path):
+    run(row_file(tmp_path, lyon(scale="x" * 301)))
+    assert Deployment.objects.get(slug="lyon").scale == "x" * 300
+
+
+def test_a_new_source_gets_an_address_made_from_its_title(tmp_path):
+    run(row_file(tmp_path, lyon()))
+    source = Source.objects.get(url="https://news.example.org/lyon-cameras")
+    assert source.slug.startswith("lyon-installe-des-cameras-")
+
+
+def test_a_known_source_cited_by_its_url_keeps_what_editors_wrote_about_it(tmp_path):
+    SourceFactory(url="https://news.example.org/lyon-cameras", title="Lyon: 50 cameras")
+    run(row_file(tmp_path, lyon()))
+    assert Source.objects.get(url="https://news.example.org/lyon-cameras").title == (
+        "Lyon: 50 cameras"
+    )
+
+
+def test_a_row_with_fewer_cells_than_the_header_is_refused_with_what_it_lacks(tmp_path):
+    path = row_file(tmp_path, lyon())
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        handle.write("short-row,Short\r\n")
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 2 rows refused"):
+        call_command("import_csv", str(path), stdout=out)
+    assert "refused row 3 (short-row): no country code; no citation" in out.getvalue()
