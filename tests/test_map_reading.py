@@ -111,3 +111,18 @@ def test_home_names_where_the_technology_comes_from_with_links_to_what_each_supp
         ("US", "United States"),
     ]
     assert "hatched: where the technology came from (China, United States)" in body
+
+
+@pytest.mark.django_db
+def test_with_an_origin_chosen_the_list_map_hatches_that_origin_only(client):
+    published_deployment(country=country("RS"), origin_countries=[country("CN"), country("US")])
+    published_deployment(country=country("FR"), origin_countries=[country("US")])
+    body = client.get("/deployments/?origin=CN").content.decode()
+    assert "hatched: where the technology came from (China)" in body
+
+
+@pytest.mark.django_db
+def test_the_list_map_says_what_it_counts(client):
+    published_deployment(country=country("RS"))
+    body = client.get("/deployments/").content.decode()
+    assert re.search(r'<caption id="[\w-]+">Deployments matching these filters, per country<', body)
