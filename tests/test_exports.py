@@ -441,3 +441,11 @@ def test_a_head_request_for_an_entry_as_json_answers_as_json(client, db):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+
+
+def test_the_csv_shows_the_citations_accented_words_as_written(client, db):
+    from tests.factories import CitationFactory
+
+    CitationFactory(deployment=published_deployment(), quote="La ville a installé « 50 caméras ».")
+    text = body(client.get("/deployments/", {"format": "csv"}))
+    assert "La ville a installé « 50 caméras »." in text
