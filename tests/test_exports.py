@@ -449,3 +449,10 @@ def test_the_csv_shows_the_citations_accented_words_as_written(client, db):
     CitationFactory(deployment=published_deployment(), quote="La ville a installé « 50 caméras ».")
     text = body(client.get("/deployments/", {"format": "csv"}))
     assert "La ville a installé « 50 caméras »." in text
+
+
+def test_a_sorted_export_is_named_after_its_filters_only(client, db):
+    published_deployment(country=Country.objects.get(iso2="FR"))
+    response = client.get("/deployments/", {"country": "FR", "sort": "newest", "format": "csv"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="deployments-country-FR.csv"'

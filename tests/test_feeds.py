@@ -313,3 +313,11 @@ def test_a_browser_asking_for_html_gets_the_feed_as_xml_it_can_style(client, db)
 def test_a_feed_may_be_cached_by_anyone_who_revalidates_it(client, db):
     cache_control = client.get("/feeds/latest.atom")["Cache-Control"]
     assert set(cache_control.replace(" ", "").split(",")) == {"public", "no-cache"}
+
+
+def test_an_entry_a_source_says_never_completed_is_not_announced(client, db):
+    published_deployment(slug="cameras-installed")
+    published_deployment(slug="cameras-never-installed", status=Deployment.Status.NOT_COMPLETED)
+
+    entries = parse(client.get("/feeds/latest.atom")).findall(f"{ATOM}entry")
+    assert slugs(entries) == ["cameras-installed"]

@@ -1,0 +1,61 @@
+"""What every importer writes through tracker.importers.writer: a vendor's head office filled in
+when a record first gives it, and an entry's origin taken from its suppliers' head offices."""
+
+import pytest
+
+from tests.factories import VendorFactory
+from tracker.importers.base import CitationSpec, DeploymentSpec, SourceSpec, Tally, VendorRef
+from tracker.importers.writer import Writer
+from tracker.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def based_in(iso2, words):
+    report = SourceSpec(
+        slug="company-report", title="Company report", url="https://news.example.org/company"
+    )
+    return {"headquarters": iso2, "headquarters_citation": CitationSpec(report, quote=words)}
+
+
+def test_a_known_vendor_without_a_head_office_gets_the_one_a_record_cites():
+    vendor = VendorFactory(name="Verint", slug="verint", headquarters=None)
+    tally = Tally()
+    Writer(tally).vendor(VendorRef(name="Verint", **based_in("IL", "Verint, based in Israel")))
+
+    vendor.refresh_from_db()
+    assert vendor.headquarters.iso2 == "IL"
+    assert vendor.headquarters_quote == "Verint, based in Israel"
+    assert "updated vendor verint (headquarters)" in tally.lines
+
+
+def test_a_vendor_first_named_without_a_head_office_gets_one_from_a_later_record():
+    tally = Tally()
+    writer = Writer(tally)
+    writer.vendor(VendorRef(name="Verint"))
+    writer.vendor(VendorRef(name="Verint", **based_in("IL", "Verint, based in Israel")))
+
+    assert Vendor.objects.get(name="Verint").headquarters.iso2 == "IL"
+    assert "updated vendor verint (headquarters)" in tally.lines
+
+
+def test_an_entry_takes_its_origin_from_its_suppliers_head_offices_when_all_are_known():
+    located = based_in("GB", "BAE Systems, the British group")
+    citation = CitationSpec(
+        SourceSpec(slug="sale", title="The sale", url="https://news.example.org/sale"),
+        quote="BAE Systems sold the system.",
+    )
+    spec = DeploymentSpec(
+        slug="bae-sale",
+        external_id=None,
+        where="test",
+        title="BAE Systems sale",
+        country="RS",
+        vendors=[VendorRef(name="BAE Systems", **located)],
+        origin_countries=["DK"],
+        origin_from_vendors=True,
+        citations=[citation],
+    )
+    deployment = Writer(Tally()).deployment(spec)
+
+    assert set(deployment.origin_countries.values_list("iso2", flat=True)) == {"GB"}
