@@ -456,3 +456,11 @@ def test_a_sorted_export_is_named_after_its_filters_only(client, db):
     response = client.get("/deployments/", {"country": "FR", "sort": "newest", "format": "csv"})
 
     assert response["Content-Disposition"] == 'attachment; filename="deployments-country-FR.csv"'
+
+
+def test_a_long_export_is_sent_in_pieces_of_about_64_kb_not_held_whole():
+    from tracker.exports.stream import WRITE_SIZE, _batched
+
+    rows = ["x" * (WRITE_SIZE // 2)] * 4 + ["end"]
+    pieces = list(_batched(rows))
+    assert [len(piece) for piece in pieces] == [WRITE_SIZE, WRITE_SIZE, 3]

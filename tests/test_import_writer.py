@@ -59,3 +59,31 @@ def test_an_entry_takes_its_origin_from_its_suppliers_head_offices_when_all_are_
     deployment = Writer(Tally()).deployment(spec)
 
     assert set(deployment.origin_countries.values_list("iso2", flat=True)) == {"GB"}
+
+
+def test_a_new_vendor_whose_name_gives_a_taken_address_gets_the_next_number():
+    VendorFactory(name="Acme Holdings", slug="acme")
+    VendorFactory(name="Acme Group", slug="acme-2")
+    vendor = Writer(Tally()).vendor(VendorRef(name="Acme"))
+    assert vendor.slug == "acme-3"
+
+
+def test_a_source_known_without_a_url_is_given_the_url_a_citation_cites_and_reported():
+    from tests.factories import SourceFactory
+
+    known = SourceFactory(title="Lyon installe des caméras", publisher="Example News", url=None)
+    tally = Tally()
+    spec = SourceSpec(
+        slug="lyon-installe-des-cameras",
+        title="Lyon installe des caméras",
+        url="https://news.example.org/lyon-cameras",
+        publisher="Example News",
+        owned=False,
+    )
+    source = Writer(tally).source(spec)
+
+    assert source.pk == known.pk
+    assert source.url == "https://news.example.org/lyon-cameras"
+    assert any(
+        line.startswith("updated source lyon-installe-des-cameras (") for line in tally.lines
+    )
