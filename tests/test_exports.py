@@ -464,3 +464,26 @@ def test_a_long_export_is_sent_in_pieces_of_about_64_kb_not_held_whole():
     rows = ["x" * (WRITE_SIZE // 2)] * 4 + ["end"]
     pieces = list(_batched(rows))
     assert [len(piece) for piece in pieces] == [WRITE_SIZE, WRITE_SIZE, 3]
+
+
+def test_a_download_cut_short_stops_reading_rows_at_once(settings):
+    """The server closes the response when the reader goes: the rows' reader (a database cursor)
+    must end then, not whenever the response object is collected."""
+    from tracker.exports import slots
+
+    settings.TRACKER_EXPORTS_PER_WORKER = 1
+    ended = []
+
+    def rows():
+        try:
+            yield "first row"
+            yield "second row"
+        finally:
+            ended.append(True)
+
+    stream = slots.hold(rows())
+    reading = iter(stream)
+    assert next(reading) == "first row"
+    stream.close()
+    assert ended == [True]
+    assert slots.hold(iter(())) is not None  # and its slot is free again
