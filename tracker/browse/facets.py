@@ -7,8 +7,10 @@ search engines do it).
 
 Counts come from each published entry's facts (tracker.models.tallies): with no filter, from
 the tallies kept over every entry (one query of a few hundred rows, whatever the number of
-entries); with filters, from the facts of the matching entries, every facet in one query, plus
-one per filter in use for that filter's own facet. The same query gives the number of results
+entries); with one filter value, or two of country, origin and technology, from the pairs and
+triples kept beside them (the same, for the entries with those facts); otherwise from the facts
+of the matching entries, every facet in one query. Plus one pass per filter in use for that
+filter's own facet, read the same way. The same query gives the number of results
 and the map's counts, so the list never counts its rows again.
 """
 
