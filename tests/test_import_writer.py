@@ -1,10 +1,18 @@
 """What every importer writes through tracker.importers.writer: a vendor's head office filled in
-when a record first gives it, and an entry's origin taken from its suppliers' head offices."""
+when a record first gives it, an entry's origin taken from its suppliers' head offices, a
+country-level finding and what a second import changes in it."""
 
 import pytest
 
 from tests.factories import VendorFactory
-from tracker.importers.base import CitationSpec, DeploymentSpec, SourceSpec, Tally, VendorRef
+from tracker.importers.base import (
+    CitationSpec,
+    DeploymentSpec,
+    FindingSpec,
+    SourceSpec,
+    Tally,
+    VendorRef,
+)
 from tracker.importers.writer import Writer
 from tracker.models import Vendor
 
@@ -87,3 +95,27 @@ def test_a_source_known_without_a_url_is_given_the_url_a_citation_cites_and_repo
     assert any(
         line.startswith("updated source lyon-installe-des-cameras (") for line in tally.lines
     )
+
+
+def carnegie_finding(statement):
+    index = SourceSpec(slug="ai-index", title="AI index", url="https://data.example.org/index")
+    return FindingSpec(
+        slug="serbia-cn-technology",
+        statement=statement,
+        citation=CitationSpec(index, locator="row 58"),
+        countries=["RS"],
+        origin_countries=["CN"],
+    )
+
+
+def test_a_finding_is_written_with_its_countries_and_a_second_import_reports_what_changed():
+    from tracker.models import Finding
+
+    Writer(Tally()).finding(carnegie_finding("Serbia uses Chinese AI surveillance."))
+    finding = Finding.objects.get(slug="serbia-cn-technology")
+    assert list(finding.countries.values_list("iso2", flat=True)) == ["RS"]
+    assert list(finding.origin_countries.values_list("iso2", flat=True)) == ["CN"]
+
+    tally = Tally()
+    Writer(tally).finding(carnegie_finding("Serbia uses Chinese AI surveillance technology."))
+    assert "updated finding serbia-cn-technology (statement)" in tally.lines
