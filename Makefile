@@ -165,11 +165,14 @@ mutate: install-dev
 
 # Public pages under load at 10,000 and 100,000 synthetic entries (bench/web.py, results in
 # docs/performance.md): builds PostgreSQL databases bench_web_<N> with generate_synthetic, serves
-# each with gunicorn as `make run` does and drives it with wrk. Needs wrk (apt-get install wrk)
-# and a PostgreSQL server where BENCH_PG may create databases. Add 1M (several minutes to build):
-# make bench-web BENCH_WEB_ARGS=--million. Datasette beside it: BENCH_WEB_ARGS=--datasette.
+# each with gunicorn as `make run` does and drives it with wrk: every page and the bare view
+# uncached, then home and the lists from the page cache; Datasette beside the list; a full CSV
+# export (time, peak RSS); the site's real entries (bench_web_real) under 32 readers. Needs wrk
+# (apt-get install wrk) and a PostgreSQL server where BENCH_PG may create databases. Add 1M
+# (several minutes to build, an hour for its export): BENCH_WEB_ARGS="--million --datasette
+# --export --real"; the cache in Redis as in production: add --redis (redis://127.0.0.1:6379/13).
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
-BENCH_WEB_ARGS ?=
+BENCH_WEB_ARGS ?= --datasette --export --real
 
 .PHONY: bench-web
 bench-web: install

@@ -1,20 +1,36 @@
 """Benchmark: how fast the public pages answer at 10k, 100k (and 1M) synthetic entries.
 
 For each size it builds a PostgreSQL database of its own (``bench_web_<N>``, dropped and created
-again unless ``--reuse``) with ``manage.py generate_synthetic``, serves it with gunicorn as
-``make run`` does (two sync workers, DEBUG off, a benchmark-only SECRET_KEY), and drives each
-page with wrk on loopback: requests per second, median and 99th-percentile latency, bytes per
-page. The number of SQL queries per page and their time come from Django's test client with
-CaptureQueriesContext against the same database; the slowest statements are written out for
-EXPLAIN ANALYZE (``--explain``).
+again unless ``--reuse``) with ``manage.py generate_synthetic``, serves it with the production
+command (gunicorn with tracker/ops/gunicorn_config.py: gthread workers with threads, ``--workers``
+of them, DEBUG off, a benchmark-only SECRET_KEY) and the page cache off, and drives each page
+with wrk on loopback: requests per second, median and 99th-percentile latency, bytes per page.
+A bare Django view (``/healthz``, every middleware and no work) is driven the same way: the
+stack's ceiling. The number of SQL queries per page and their time come from Django's test
+client with CaptureQueriesContext against the same database; the slowest statements are written
+out for EXPLAIN ANALYZE (``--explain``).
+
+Then a second gunicorn serves the same database with the page cache on (the file cache, or
+Redis with ``--redis``): home, the list and a filtered list, each fetched twice first, are
+driven with wrk in rounds beside the bare view, and every answer wrk counts must be a cache hit
+(``X-Cache: hit``, tracker.ops.cache). The target: a cached page at ≥ 50 % of the bare view.
 
 With ``--datasette`` the same rows are exported to SQLite and Datasette's faceted table page is
 measured with the same wrk settings, in rounds alternating with the tracker's list page, so that
 both see the same machine load.
 
+With ``--export``, a full CSV download of the list from a gunicorn of one worker (production
+settings): seconds, bytes, the rows its end row counts, whether it completed, and the worker's
+peak RSS (bench/export_server.py).
+
+With ``--real``, the site's real entries (``bench_web_real``: ``migrate`` and
+``load_site_data``) are served with the production command and the list is read by 32
+concurrent clients (``wrk -t2 -c32``), cache off and on. The target: p99 under 1 s.
+
     .venv/bin/python bench/web.py                      # 10k and 100k
     .venv/bin/python bench/web.py --sizes 1000000      # 1M (several minutes to build)
-    .venv/bin/python bench/web.py --sizes 100000 --reuse --datasette --explain
+    .venv/bin/python bench/web.py --sizes 100000 --reuse --datasette --explain 5
+    .venv/bin/python bench/web.py --sizes 3000 --duration 3 --rounds 1 --export --real
 
 Needs wrk (Debian: apt-get install wrk) and a PostgreSQL server that the user in --pg (default
 postgres@127.0.0.1:5432) may create databases on. Results: docs/performance.md.
@@ -24,6 +40,7 @@ import argparse
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
@@ -35,10 +52,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+from export_server import measure_export
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GUNICORN_CONFIG = ROOT / "tracker" / "ops" / "gunicorn_config.py"
 SECRET_KEY = "benchmark-only-not-secret-" + "x" * 40
+BARE = ("bare view (/healthz)", "/healthz")
+REDIS_DEFAULT = "redis://127.0.0.1:6379/13"
 
 
 def env_for(database_url, **extra):
@@ -228,35 +250,99 @@ class Server:
             self.process.kill()
 
 
-def gunicorn(database_url, workers):
-    """The production command (as `make run`), uncached: the page cache (tracker.ops.cache) is
-    off, so every request is rendered and what is measured is the queries and the rendering."""
+def cache_env(cached, redis):
+    """The page cache's settings: off, or on (tracker.settings' default lifetime) in the file
+    cache or in Redis (``redis``, a URL)."""
+    if not cached:
+        return {"TRACKER_CACHE_SECONDS": "0"}
+    env = {"TRACKER_CACHE_SECONDS": os.environ.get("TRACKER_CACHE_SECONDS") or "600"}
+    if redis:
+        env["REDIS_URL"] = redis
+    return env
+
+
+def server_env(database_url, cached=False, redis=None):
+    env = env_for(database_url, **cache_env(cached, redis))
+    if not redis:
+        # Without --redis the cache must be the file cache, whatever this shell exports.
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def gunicorn(database_url, workers, cached=False, redis=None):
+    """The production command (as `make run`). Uncached by default: every request is rendered,
+    so what is measured is the queries and the rendering."""
     argv = [GUNICORN, "tracker.wsgi", "--bind", "127.0.0.1:{port}", "--workers", str(workers)]
-    if (ROOT / "tracker" / "ops" / "gunicorn_config.py").exists():
+    if GUNICORN_CONFIG.exists():
         argv[1:1] = ["-c", "python:tracker.ops.gunicorn_config"]
-    return Server(argv, env_for(database_url, TRACKER_CACHE_SECONDS="0"), ready_path="/healthz")
+    env = server_env(database_url, cached, redis)
+    if cached:
+        # A page stored by an earlier run on a database since rebuilt must not be served.
+        subprocess.run([PYTHON, "manage.py", "invalidate_pages", "--verbosity", "0"], cwd=ROOT,
+                       env=env, check=True)  # fmt: skip
+    return Server(argv, env, ready_path="/healthz")
 
 
-def fetch(url):
+def served_by(workers):
+    """What the production config really runs, for the report (its defaults may change)."""
+    if not GUNICORN_CONFIG.exists():
+        return f"gunicorn, {workers} sync workers"
+    config = runpy.run_path(str(GUNICORN_CONFIG))
+    kind = config.get("worker_class", "sync")
+    threads = f" x {config['threads']} threads" if kind == "gthread" else ""
+    plural = "s" if workers != 1 else ""
+    return f"gunicorn -c tracker/ops/gunicorn_config.py, {workers} {kind} worker{plural}{threads}"
+
+
+def fetch(url, header=None):
+    """(status, bytes) of one GET; with ``header``, that response header's value too."""
     try:
         with urllib.request.urlopen(url, timeout=120) as response:
-            return response.status, len(response.read())
+            found = (response.headers.get(header),) if header else ()
+            return response.status, len(response.read()), *found
     except urllib.error.HTTPError as error:
-        return error.code, len(error.read())
+        found = (error.headers.get(header),) if header else ()
+        return error.code, len(error.read()), *found
 
 
-def wrk(url, args, connections=None):
-    """req/s, p50 and p99 in ms, and the count of errors (non-2xx/3xx, timeouts, sockets)."""
+# Counts, over wrk's threads, the answers that were not served from the page cache: a run
+# against the cached server measures the cache only if this stays at 0.
+COUNT_CACHE_HITS = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) hits = 0; misses = 0 end
+function response(status, headers, body)
+  if (headers["X-Cache"] or headers["x-cache"]) == "hit" then hits = hits + 1
+  else misses = misses + 1 end
+end
+function done(summary, latency, requests)
+  local h, m = 0, 0
+  for _, t in ipairs(threads) do h = h + t:get("hits"); m = m + t:get("misses") end
+  io.write(string.format("cache hits %d, not hits %d\\n", h, m))
+end
+"""
+
+
+def wrk(url, args, connections=None, threads=None, count_hits=False):
+    """req/s, p50 and p99 in ms, and the count of errors (non-2xx/3xx, timeouts, sockets);
+    with ``count_hits``, how many answers were and were not cache hits."""
     connections = connections or args.connections
+    threads = threads or min(args.threads, connections)
+    script = []
+    if count_hits:
+        lua = Path(tempfile.gettempdir()) / "tracker-bench-web-count-hits.lua"
+        lua.write_text(COUNT_CACHE_HITS)
+        script = ["-s", str(lua)]
     out = subprocess.run(
         [
             "wrk",
-            f"-t{min(args.threads, connections)}",
+            f"-t{threads}",
             f"-c{connections}",
             f"-d{args.duration}s",
             "--timeout",
             "30s",
             "--latency",
+            *script,
             url,
         ],
         capture_output=True,
@@ -278,13 +364,17 @@ def wrk(url, args, connections=None):
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
         errors += sum(map(int, match.groups()))
-    return {
+    result = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "p50": latency(50),
         "p99": latency(99),
         "errors": errors,
     }
+    if count_hits:
+        hits, misses = re.search(r"cache hits (\d+), not hits (\d+)", out).groups()
+        result.update(cache_hits=int(hits), not_cache_hits=int(misses))
+    return result
 
 
 def export_for_datasette(server, database_url, path):
@@ -388,6 +478,65 @@ def datasette_rounds(server, database_url, tracker_base, args, iso2):
     return {"rounds": results, "bytes": size, "status": status, "facets_timed_out": timed_out}
 
 
+def uncached_pages(url, every, measured, args):
+    """Each page (and the bare view) against the uncached production server."""
+    rows = []
+    with gunicorn(url, args.workers) as served:
+        for label, path in measured:
+            status, size = fetch(served.base + path)  # also warms the workers
+            one = wrk(served.base + path, args, connections=1)  # one client, request after request
+            rows.append({"label": label, "path": path, "status": status, "bytes": size,
+                         "wrk": wrk(served.base + path, args), "one_client": one})  # fmt: skip
+        iso2 = dict(every)["list, country"].rsplit("=", 1)[1]
+        comparison = (
+            datasette_rounds(args.pg, url, served.base, args, iso2) if args.datasette else None
+        )
+    return rows, comparison
+
+
+def warm(base, paths):
+    """Two fetches of each page: the first stores it, the second must be served from the cache."""
+    for path in paths:
+        fetch(base + path)
+        status, _, cache = fetch(base + path, header="X-Cache")
+        if status != 200 or cache != "hit":
+            raise RuntimeError(f"{path}: HTTP {status}, X-Cache {cache!r} on the second fetch")
+
+
+def cached_pages(url, every, args):
+    """Home, the list and a filtered list from a second gunicorn with the page cache on, in
+    rounds beside the bare view on the same server, so that each ratio compares one moment."""
+    paths = dict(every)
+    measured = [(label, paths[label]) for label in ("home", "list", "list, country")]
+    rounds = []
+    with gunicorn(url, args.workers, cached=True, redis=args.redis) as served:
+        warm(served.base, [path for _, path in measured])
+        fetch(served.base + BARE[1])
+        for _ in range(args.rounds):
+            bare = wrk(served.base + BARE[1], args)
+            pages = []
+            for label, path in measured:
+                w = wrk(served.base + path, args, count_hits=True)
+                share = w["rps"] / bare["rps"] if bare["rps"] else None
+                pages.append({"label": label, "path": path, "wrk": w, "of_bare": share})
+            rounds.append({"bare": bare, "pages": pages})
+    return {"cache": f"Redis {args.redis}" if args.redis else "file cache", "rounds": rounds}
+
+
+def export(url):
+    """A full CSV of the list, from one worker of the production command (its memory is the
+    export's)."""
+    e = measure_export(url, "format=csv", env=server_env(url))
+    # Complete: nothing cut, and the end row counts the rows received.
+    e["complete"] = bool(
+        e["status"] == 200
+        and e["transfer_complete"]
+        and e["rows_counted"] is not None
+        and e["rows_counted"] == e["rows_received"]
+    )
+    return e
+
+
 def run_size(n, args):
     url, built = build(args.pg, n, args.reuse, args.seed)
     if built is not None:
@@ -397,43 +546,87 @@ def run_size(n, args):
     if args.pages:
         words = args.pages.split(",")
         measured = [(label, path) for label, path in measured if any(w in label for w in words)]
+    measured = [BARE, *measured]
     queries = count_queries(url, measured)
-    rows = []
-    with gunicorn(url, args.workers) as served:
-        for label, path in measured:
-            status, size = fetch(served.base + path)  # also warms the workers
-            one = wrk(served.base + path, args, connections=1)  # one client, request after request
-            rows.append((label, path, status, size, wrk(served.base + path, args), one))
-        iso2 = dict(every)["list, country"].rsplit("=", 1)[1]
-        comparison = (
-            datasette_rounds(args.pg, url, served.base, args, iso2) if args.datasette else None
-        )
+    rows, comparison = uncached_pages(url, every, measured, args)
+    result = {"url": url, "n": n, "built_seconds": built, "served_by": served_by(args.workers),
+              "wrk": wrk_settings(args), "pages": rows, "queries": queries,
+              "datasette": comparison}  # fmt: skip
     report(n, rows, queries, comparison, args)
-    return {"url": url, "n": n, "built_seconds": built, "pages": rows, "queries": queries,
-            "datasette": comparison}  # fmt: skip
+    if not args.no_cached:
+        result["cached"] = cached_pages(url, every, args)
+        report_cached(result["cached"], args)
+    if args.export:
+        result["export"] = export(url)
+        report_export(result["export"])
+    return result
+
+
+def build_real(server, reuse):
+    """``bench_web_real``: the site's real entries, as `make run` loads them."""
+    name = "bench_web_real"
+    url = f"{server}/{name}"
+    exists = psql(server, "postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if exists and not reuse:
+        psql(server, "postgres", f'DROP DATABASE "{name}"')
+    if not exists or not reuse:
+        psql(server, "postgres", f'CREATE DATABASE "{name}"')
+    manage(url, "migrate", "--no-input", "--verbosity", "0")
+    # Loads each file once per database: a reused database keeps what it holds.
+    manage(url, "load_site_data", "--verbosity", "0")
+    return url
+
+
+def crowd(url, args, cached):
+    """The list read by 32 clients at once, as when a story breaks."""
+    with gunicorn(url, args.workers, cached=cached, redis=args.redis) as served:
+        path = served.base + "/deployments/"
+        if cached:
+            warm(served.base, ["/deployments/"])
+        else:
+            fetch(path)
+        return wrk(path, args, connections=32, threads=2, count_hits=cached)
+
+
+def run_real(args):
+    url = build_real(args.pg, args.reuse)
+    manage(url, "collectstatic", "--no-input", "--verbosity", "0")
+    name = url.rsplit("/", 1)[1]
+    published = int(psql(args.pg, name, "SELECT count(*) FROM tracker_deployment "
+                         "WHERE state = 'published'"))  # fmt: skip
+    result = {"url": url, "published": published, "served_by": served_by(args.workers),
+              "wrk": f"wrk -t2 -c32 -d{args.duration}s", "path": "/deployments/",
+              "cache off": crowd(url, args, cached=False)}  # fmt: skip
+    if not args.no_cached:
+        result["cache on"] = crowd(url, args, cached=True)
+    report_real(result, args)
+    return result
+
+
+def wrk_settings(args):
+    return f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
 
 
 def report(n, rows, queries, comparison, args):
-    print(f"\n{n:,} entries; wrk -t{args.threads} -c{args.connections} -d{args.duration}s; "
-          f"gunicorn {args.workers} sync workers")  # fmt: skip
+    print(f"\n{n:,} entries; {wrk_settings(args)}; {served_by(args.workers)}; page cache off")
     print(f"{'page':<26} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>6} {'queries':>7} "
           f"{'SQL ms':>7} {'errors':>6}")  # fmt: skip
-    for label, _, status, size, w, _one in rows:
-        q = queries[label]
+    for row in rows:
+        q, w, status = queries[row["label"]], row["wrk"], row["status"]
         note = "" if status == 200 else f"  HTTP {status}"
-        print(f"{label:<26} {w['rps']:>7.1f} {w['p50']:>8.1f} {w['p99']:>8.1f} "
-              f"{size / 1024:>6.0f} {q['queries']:>7} {q['sql_seconds'] * 1000:>7.0f} "
+        print(f"{row['label']:<26} {w['rps']:>7.1f} {w['p50']:>8.1f} {w['p99']:>8.1f} "
+              f"{row['bytes'] / 1024:>6.0f} {q['queries']:>7} {q['sql_seconds'] * 1000:>7.0f} "
               f"{w['errors']:>6}{note}")  # fmt: skip
-    for label, path, *_ in rows:
-        print(f"  {label:<26} {path}")
+    for row in rows:
+        print(f"  {row['label']:<26} {row['path']}")
     print("\nMarkdown:\n")
     print("| page | 1 client p50 ms | req/s | p50 ms | p99 ms | KiB | queries | SQL ms | Django ms "
           "| errors |")  # fmt: skip
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, _, status, size, w, one in rows:
-        q = queries[label]
-        print(f"| {label} | {one['p50']:.0f} | {w['rps']:.1f} | {w['p50']:.0f} | {w['p99']:.0f} "
-              f"| {size / 1024:.0f} "
+    for row in rows:
+        q, w, one, status = queries[row["label"]], row["wrk"], row["one_client"], row["status"]
+        print(f"| {row['label']} | {one['p50']:.0f} | {w['rps']:.1f} | {w['p50']:.0f} "
+              f"| {w['p99']:.0f} | {row['bytes'] / 1024:.0f} "
               f"| {q['queries']} | {q['sql_seconds'] * 1000:.0f} | {q['seconds'] * 1000:.0f} "
               f"| {w['errors'] or ''}{'' if status == 200 else f' (HTTP {status})'} |")  # fmt: skip
     if comparison:
@@ -444,6 +637,59 @@ def report(n, rows, queries, comparison, args):
             cells = "  ".join(f"{r['rps']:.1f} req/s p50 {r['p50']:.0f} p99 {r['p99']:.0f}"
                               for r in rounds)  # fmt: skip
             print(f"  {label:<16} {cells}")
+
+
+def hits_note(w):
+    """Empty when every answer wrk counted was a cache hit; else what was not."""
+    missed = w.get("not_cache_hits", 0)
+    return f"{missed} of {missed + w['cache_hits']} NOT cache hits" if missed else ""
+
+
+def report_cached(cached, args):
+    print(f"\nPage cache on ({cached['cache']}); {wrk_settings(args)}; {served_by(args.workers)}; "
+          "each page fetched twice first; target: ≥ 50 % of the bare view's req/s")  # fmt: skip
+    print("\nMarkdown:\n")
+    print("| round | page | req/s | p50 ms | p99 ms | of bare view | errors | cache hits |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for number, r in enumerate(cached["rounds"], 1):
+        b = r["bare"]
+        print(f"| {number} | {BARE[0]} | {b['rps']:.1f} | {b['p50']:.1f} | {b['p99']:.1f} "
+              f"| 100 % | {b['errors'] or ''} | (not cached) |")  # fmt: skip
+        for page in r["pages"]:
+            w, ratio = page["wrk"], page["of_bare"]
+            share = f"{ratio * 100:.0f} %" if ratio is not None else "–"
+            hits = hits_note(w) or f"all {w['cache_hits']}"
+            print(f"| {number} | {page['label']} (`{page['path']}`) | {w['rps']:.1f} "
+                  f"| {w['p50']:.1f} | {w['p99']:.1f} | {share} | {w['errors'] or ''} "
+                  f"| {hits} |")  # fmt: skip
+
+
+def report_export(e):
+    transfer = "complete" if e["transfer_complete"] else "cut"
+    print(f"\nCSV export, {served_by(1)}: GET {e['path']}")
+    print("\nMarkdown:\n")
+    print("| export | HTTP | seconds | MiB | rows in the end row | rows received | complete | "
+          "worker peak RSS MiB |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+    print(f"| `{e['path']}` ({e['database']}) | {e['status']} | {e['seconds']:.1f} "
+          f"| {e['bytes'] / 2**20:.1f} | {e['rows_counted']} | {e['rows_received']} "
+          f"| {'yes' if e['complete'] else 'NO'} (transfer {transfer}, end row {e['end_row']!r}) "
+          f"| {e['peak_rss_mib']:.1f} |")  # fmt: skip
+
+
+def report_real(r, args):
+    print(f"\nReal data: {r['published']} published entries ({r['url']}); {r['wrk']} "
+          f"{r['path']}; {r['served_by']}; target: p99 under 1 s")  # fmt: skip
+    print("\nMarkdown:\n")
+    print("| page cache | req/s | p50 ms | p99 ms | errors | p99 < 1 s |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for label in ("cache off", "cache on"):
+        if label not in r:
+            continue
+        w = r[label]
+        note = f" ({hits_note(w)})" if hits_note(w) else ""
+        print(f"| {label}{note} | {w['rps']:.1f} | {w['p50']:.0f} | {w['p99']:.0f} "
+              f"| {w['errors'] or ''} | {'yes' if w['p99'] < 1000 else 'NO'} |")  # fmt: skip
 
 
 def explain(server, database_url, queries, top):
@@ -479,6 +725,17 @@ def main():
     parser.add_argument("--pages", help="only the pages whose label contains one of these "
                         "comma-separated words (e.g. home,list)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-cached", action="store_true",
+                        help="skip the pages served from the page cache")  # fmt: skip
+    parser.add_argument("--redis", nargs="?", const=REDIS_DEFAULT, metavar="URL",
+                        help="cache pages in Redis (production's cache; default URL "
+                        f"{REDIS_DEFAULT}) instead of the file cache")  # fmt: skip
+    parser.add_argument(
+        "--export", action="store_true", help="a full CSV export of each size: time, peak RSS"
+    )
+    parser.add_argument(
+        "--real", action="store_true", help="the site's real entries under 32 readers"
+    )
     parser.add_argument("--explain", type=int, default=0, metavar="K",
                         help="EXPLAIN ANALYZE the K slowest statements")  # fmt: skip
     parser.add_argument("--json", help="also write the results to this file")
@@ -486,13 +743,21 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     sizes = sorted(set(args.sizes + ([1_000_000] if args.million else [])))
-    results = []
-    for n in sizes:
-        results.append(run_size(n, args))
-        if args.json:  # after each size, so that a later failure loses nothing measured
+    results = {"command": sys.argv, "sizes": [], "real": None}
+
+    def save():  # after each part, so that a later failure loses nothing measured
+        if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+
+    for n in sizes:
+        results["sizes"].append(run_size(n, args))
+        save()
         if args.explain:
-            explain(args.pg, results[-1]["url"], results[-1]["queries"], args.explain)
+            last = results["sizes"][-1]
+            explain(args.pg, last["url"], last["queries"], args.explain)
+    if args.real:
+        results["real"] = run_real(args)
+        save()
 
 
 if __name__ == "__main__":
