@@ -4,6 +4,7 @@ Each test starts with an empty cache in memory (tests/conftest.py). A page is "f
 when its ``X-Cache`` header says ``hit``.
 """
 
+import gzip
 import re
 from io import StringIO
 
@@ -286,3 +287,36 @@ def test_servers_share_redis_when_given_and_else_one_folder_per_database():
 def test_a_host_not_allowed_is_refused_and_never_cached(client):
     assert client.get(LIST, headers={"Host": "evil.example"}).status_code == 400
     assert client.get(LIST, headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_browser_taking_gzip_gets_the_cached_page_compressed_and_whole():
+    published_deployment(title="Harbour cameras in Valletta")
+    plain = Client().get(LIST)
+    browser = Client(headers={"Accept-Encoding": "gzip, deflate, br"})
+    first, second = cached_twice(browser, LIST)
+    for answer in (first, second):
+        assert answer["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in answer["Vary"]
+        assert int(answer["Content-Length"]) == len(answer.content) < len(plain.content) / 3
+        assert gzip.decompress(answer.content) == plain.content
+    # The two representations are told apart, and each revalidates as itself.
+    assert second["ETag"] != plain["ETag"]
+    assert browser.get(LIST, headers={"If-None-Match": second["ETag"]}).status_code == 304
+    assert browser.get(LIST, headers={"If-None-Match": plain["ETag"]}).status_code == 200
+
+
+def test_a_client_not_taking_gzip_gets_the_cached_page_as_text(client):
+    published_deployment(title="Harbour cameras in Valletta")
+    _, second = cached_twice(client, LIST)
+    assert not second.has_header("Content-Encoding")
+    assert "Harbour cameras in Valletta" in text(second)
+    assert int(second["Content-Length"]) == len(second.content)
+
+
+def test_a_page_with_the_correction_form_is_never_compressed():
+    """Compressed beside a secret (the reader's CSRF token), a page could leak it (BREACH)."""
+    entry = published_deployment()
+    reader = Client(enforce_csrf_checks=True, headers={"Accept-Encoding": "gzip"})
+    _, second = cached_twice(reader, entry.get_absolute_url())
+    assert not second.has_header("Content-Encoding")
+    assert 'name="csrfmiddlewaretoken"' in text(second)
