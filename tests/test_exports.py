@@ -487,3 +487,21 @@ def test_a_download_cut_short_stops_reading_rows_at_once(settings):
     stream.close()
     assert ended == [True]
     assert slots.hold(iter(())) is not None  # and its slot is free again
+
+
+def test_past_the_export_slots_a_reader_is_told_in_plain_words_and_nothing_caches_it(
+    client, db, settings
+):
+    settings.TRACKER_EXPORTS_PER_WORKER = 1
+    published_deployment()
+    streaming = client.get("/deployments/", {"format": "csv"})
+    busy = client.get("/deployments/", {"format": "json"})
+
+    assert busy.status_code == 503
+    assert busy["Content-Type"] == "text/plain; charset=utf-8"
+    assert busy["Cache-Control"] == "no-store"
+    assert busy.content.decode() == (
+        "This server is already preparing as many full downloads as it can at once. "
+        "Please try again in 30 seconds; the file will be complete.\n"
+    )
+    b"".join(streaming.streaming_content)
