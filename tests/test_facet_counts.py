@@ -207,3 +207,22 @@ def test_options_are_sorted_by_count_then_by_name_whatever_its_case():
     filterset = DeploymentFilter(QueryDict(), queryset=Deployment.objects.published())
     (facet,) = [f for f in tally(filterset).facets if f["param"] == "vendor"]
     assert [o["label"] for o in facet["options"]] == ["Axis", "IBM", "iFlytek", "ZTE"]
+
+
+def test_rebuild_counts_makes_a_list_right_again_after_a_change_made_in_sql(client):
+    """A start year set in SQL, behind the site's back: the decade's list knows nothing of it
+    until the counts are rebuilt from the entries."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    entry = published_deployment(title="Harbour cameras", start_year=None)
+    Deployment.objects.filter(pk=entry.pk).update(start_year=2015)  # no signal
+
+    def decade_list():
+        response = client.get("/deployments/", {"decade": "2010"})
+        return response.context["paginator"].count, [d.pk for d in response.context["deployments"]]
+
+    assert decade_list() == (0, [])  # stale: the counts still say "year not known"
+    call_command("rebuild_counts", stdout=StringIO())
+    assert decade_list() == (1, [entry.pk])

@@ -1,7 +1,8 @@
 """manage.py invalidate_pages: every cached page is out of date, on every app server.
 
 For changes made behind the site's back (a restore, SQL run by hand): everything the site
-itself changes replaces the cached pages already (tracker.ops.cache, tracker.signals).
+itself changes replaces the cached pages already (tracker.ops.cache, tracker.signals). After a
+change to entries in SQL, ``rebuild_counts`` recounts the facets too (and replaces the pages).
 """
 
 from django.core.management.base import BaseCommand
