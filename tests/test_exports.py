@@ -510,3 +510,10 @@ def test_past_the_export_slots_a_reader_is_told_in_plain_words_and_nothing_cache
         "Please try again in 30 seconds; the file will be complete.\n"
     )
     b"".join(streaming.streaming_content)
+
+
+def test_a_file_name_cut_at_its_length_limit_does_not_end_with_a_hyphen():
+    from tracker.exports.stream import MAX_FILENAME_LENGTH, safe_filename
+
+    name = safe_filename("x" * (MAX_FILENAME_LENGTH - 1) + " and more")
+    assert name == "x" * (MAX_FILENAME_LENGTH - 1)
