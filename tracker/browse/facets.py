@@ -33,15 +33,8 @@ from ..models import (
 )
 from ..models.tallies import TRIPLE_KINDS
 from .filters import SORTS, UNKNOWN_DECADE
-from .tallies import (
-    COUNTED,
-    EVIDENCE_CODES,
-    EVIDENCE_VALUES,
-    STATUS_CODES,
-    STATUS_VALUES,
-    paired,
-    tripled,
-)
+from .pairs import paired, tripled
+from .tallies import COUNTED, EVIDENCE_CODES, EVIDENCE_VALUES, STATUS_CODES, STATUS_VALUES
 
 STATUS_LABELS = dict(Deployment.Status.choices)
 EVIDENCE_LABELS = dict(Deployment.Evidence.choices)

@@ -18,7 +18,7 @@ from django.db.models import Count
 from ..graphics.maps import CountryCount
 from ..models import Country, FacetPair, FacetTally, Fact
 from ..models.tallies import PAIRED_COUNTED
-from .tallies import paired
+from .pairs import paired
 
 # How many rows a "top" list (vendors present, countries supplied from here…) shows; the rest
 # are a click away in the filtered list.
