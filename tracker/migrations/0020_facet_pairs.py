@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# The pairs of the facts already there (frozen copy of tracker.browse.tallies.pairs_sql()).
+# The pairs of the facts already there (frozen copy of tracker.browse.pairs.pairs_sql()).
 FILL = (
     'INSERT INTO tracker_facetpair (given_fact, given_key, fact, "key", published, counted) '
     'SELECT a.fact, a."key", b.fact, b."key", COUNT(*), '

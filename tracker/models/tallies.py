@@ -100,7 +100,7 @@ PAIRED_COUNTED = (*PAIRED_GIVEN, Fact.FLOW)
 class FacetPair(models.Model):
     """How many published entries with the given fact have another fact too.
 
-    Kept by difference when an entry's facts are rewritten (tracker.browse.tallies), in the same
+    Kept by difference when an entry's facts are rewritten (tracker.browse.pairs), in the same
     transaction as the facts, and rebuilt from them by ``rebuild()``. Two facts of one kind pair
     only with themselves (the given country's own count: the map, the result count); "vendor A
     with vendor B" serves no page.
