@@ -160,3 +160,16 @@ class TestPublishing:
         assert "Acme Vision" in message
         assert "Gait recognition" in message
         assert state_of(entry) == State.DRAFT
+
+    def test_the_refusal_tells_the_editor_what_to_tick_for_each_unstated_fact(self):
+        entry = DeploymentFactory(state=State.DRAFT, cited=False, start_year=2019)
+        CitationFactory(deployment=entry, states_year=False)
+        entry.vendors.set([VendorFactory(name="Acme Vision")])
+        entry.technologies.set([TechnologyFactory(name="Gait recognition")])
+        assert entry.publish_problems() == [
+            "No citation states the vendor(s) Acme Vision: tick them on the citation that names "
+            "them, or remove them from the entry.",
+            "No citation states the technology(ies) Gait recognition: tick them on the citation "
+            "that names them, or remove them from the entry.",
+            "No citation states the year: tick “states the year” on the one that does.",
+        ]
