@@ -161,6 +161,19 @@ class TestPublishing:
         assert "Gait recognition" in message
         assert state_of(entry) == State.DRAFT
 
+    def test_a_new_entry_saved_as_published_at_once_is_refused_until_cited(self):
+        from django.core.exceptions import ValidationError
+
+        from tests.factories import country
+
+        entry = Deployment(title="New entry", slug="new-entry", country=country("RS"))
+        entry.state = State.PUBLISHED
+        with pytest.raises(ValidationError) as refused:
+            entry.save()
+        assert refused.value.messages == [
+            "Add at least one citation to a source with a URL before publishing."
+        ]
+
     def test_the_refusal_tells_the_editor_what_to_tick_for_each_unstated_fact(self):
         entry = DeploymentFactory(state=State.DRAFT, cited=False, start_year=2019)
         CitationFactory(deployment=entry, states_year=False)
