@@ -29,7 +29,7 @@ form whose token no longer matches its cookie.
 
 Pages without a token are stored compressed (gzip, once, when stored) and sent so to readers
 whose browser accepts it, as every browser does: a hit of the 453 KiB list is 80 KiB read from
-the cache and sent, not 300 KB (issue 11: hits at a quarter of the bare view's rate were mostly
+the cache and sent, not 453 KiB (issue 11: hits at a quarter of the bare view's rate were mostly
 copying the body). Compressing a page that holds no secret gives a BREACH attack nothing to
 guess; pages with a CSRF token are stored and sent as they are.
 
