@@ -1,6 +1,7 @@
 """Rules the database holds, and the small behaviours each model carries."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
@@ -199,3 +200,55 @@ def test_a_source_cited_somewhere_cannot_be_deleted():
 def test_vendor_lookup_by_natural_key():
     vendor = VendorFactory(slug="acme")
     assert Vendor.objects.get_by_natural_key("acme") == vendor
+
+
+# --- What an editor is told when a vendor's head office or name is not sourced or clashes ------
+
+
+class TestAVendorsHeadOffice:
+    def errors(self, vendor):
+        with pytest.raises(ValidationError) as refused:
+            vendor.clean()
+        return refused.value.message_dict
+
+    def test_a_head_office_without_a_source_asks_for_one(self):
+        vendor = Vendor(name="Acme Vision", slug="acme-vision", headquarters=country("CN"))
+        assert self.errors(vendor) == {
+            "headquarters_source": ["Which source gives this head office? Cite it here."]
+        }
+
+    def test_a_sourced_head_office_without_words_or_place_asks_for_them(self):
+        vendor = Vendor(
+            name="Acme Vision",
+            slug="acme-vision",
+            headquarters=country("CN"),
+            headquarters_source=SourceFactory(),
+        )
+        assert self.errors(vendor) == {
+            "headquarters_quote": [
+                "Copy the source's words for the head office, or say where in the source they are."
+            ]
+        }
+
+    @pytest.mark.parametrize(
+        "quote, locator", [("Based in Shenzhen.", ""), ("", "page 3"), ("Based.", "page 3")]
+    )
+    def test_its_words_or_where_they_are_are_enough(self, quote, locator):
+        vendor = Vendor(
+            name="Acme Vision",
+            slug="acme-vision",
+            headquarters=country("CN"),
+            headquarters_source=SourceFactory(),
+            headquarters_quote=quote,
+            headquarters_locator=locator,
+        )
+        vendor.clean()
+
+    def test_a_vendor_with_no_head_office_needs_no_source(self):
+        Vendor(name="Acme Vision", slug="acme-vision").clean()
+
+    def test_a_name_another_vendor_has_is_refused_naming_it(self):
+        VendorFactory(name="Acme Vision")
+        assert self.errors(Vendor(name="ACME  vision", slug="acme-2")) == {
+            "name": ["There is already a vendor called “Acme Vision”: add to that one."]
+        }
