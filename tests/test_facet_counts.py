@@ -50,8 +50,10 @@ PAGES = [
     "status=active&status=planned",
     "evidence=contract",
     "decade=2010&decade=unknown",
-    # Two of country, origin, technology: from the triples.
+    # Two of country, origin, technology, or a vendor with a country or a technology: from
+    # the triples ("vendor=huawei&technology=faces" above too).
     "country=RS&technology=faces",
+    "country=RS&vendor=dahua",
     "region=Europe&origin=CN",
     "origin=CN&technology=cctv",
     "country=RS&country=KE&technology=plates",

@@ -121,13 +121,16 @@ class FacetPair(models.Model):
         )
 
 
-# Two facts given together, for the questions the site's own links ask most ("facial
-# recognition in Serbia", "from China to Serbia", "facial recognition from China"): a list
-# filtered on both reads its counts from ``FacetTriple``. Kinds in ascending fact order.
+# Two facts given together, for the questions the site's own links ask ("facial recognition
+# in Serbia", "from China to Serbia", "facial recognition from China", and from a vendor's page
+# "this vendor in Serbia", "this vendor's facial recognition"): a list filtered on both reads
+# its counts from ``FacetTriple``. Kinds in ascending fact order.
 TRIPLE_KINDS = (
     (Fact.COUNTRY, Fact.ORIGIN),
+    (Fact.COUNTRY, Fact.VENDOR),
     (Fact.COUNTRY, Fact.TECHNOLOGY),
     (Fact.ORIGIN, Fact.TECHNOLOGY),
+    (Fact.VENDOR, Fact.TECHNOLOGY),
 )
 
 
