@@ -1,5 +1,7 @@
 """Rules the database holds, and the small behaviours each model carries."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -252,3 +254,20 @@ class TestAVendorsHeadOffice:
         assert self.errors(Vendor(name="ACME  vision", slug="acme-2")) == {
             "name": ["There is already a vendor called “Acme Vision”: add to that one."]
         }
+
+
+@pytest.mark.parametrize(
+    "day, precision, shown",
+    [
+        (datetime.date(2019, 1, 1), "year", "2019"),
+        (datetime.date(2020, 12, 1), "month", "December 2020"),
+        (datetime.date(2020, 12, 5), "day", "5 December 2020"),
+        (None, "day", ""),
+    ],
+)
+def test_a_sources_date_is_written_to_the_precision_the_source_gives_never_more(
+    day, precision, shown
+):
+    from tracker.models.sources import partial_date
+
+    assert partial_date(day, precision) == shown
