@@ -19,7 +19,7 @@ from tests.factories import (
     country,
     published_deployment,
 )
-from tracker.models import Citation, Deployment, Source, Vendor
+from tracker.models import Citation, Deployment, Source, Vendor, VendorAlias, VendorRelation
 
 pytestmark = pytest.mark.django_db
 
@@ -271,3 +271,37 @@ def test_a_sources_date_is_written_to_the_precision_the_source_gives_never_more(
     from tracker.models.sources import partial_date
 
     assert partial_date(day, precision) == shown
+
+
+# --- Vendors' other names and groups, and countries' names --------------------------------------
+
+
+def test_a_spelling_that_is_already_another_vendors_alias_is_refused_naming_that_vendor():
+    VendorAliasFactory(name="Hik Vision", vendor=VendorFactory(name="Hikvision"))
+    alias = VendorAlias(vendor=VendorFactory(name="Other"), name="HIK  vision")
+    with pytest.raises(ValidationError) as refused:
+        alias.clean()
+    assert refused.value.message_dict == {
+        "name": ["“Hik Vision” is already another name of Hikvision."]
+    }
+
+
+def test_fixtures_find_an_alias_and_a_group_tie_by_their_natural_keys():
+    gamma = VendorFactory(name="Gamma Group", slug="gamma-group")
+    finfisher = VendorFactory(name="FinFisher", slug="finfisher")
+    alias = VendorAliasFactory(name="Fin Fisher", vendor=finfisher)
+    tie = VendorRelation.objects.create(
+        vendor=finfisher,
+        kind=VendorRelation.Kind.BRAND,
+        other=gamma,
+        source=SourceFactory(),
+        quote="FinFisher, a brand of Gamma Group.",
+    )
+    assert VendorAlias.objects.get_by_natural_key("fin  FISHER") == alias
+    assert VendorRelation.objects.get_by_natural_key("finfisher", "brand", "gamma-group") == tie
+    assert tie.get_absolute_url() == "/vendors/finfisher/#group"
+
+
+def test_a_country_is_shown_by_the_short_name_readers_know():
+    assert country("BN").display_name == "Brunei"
+    assert country("FR").display_name == country("FR").name
