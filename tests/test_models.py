@@ -305,3 +305,10 @@ def test_fixtures_find_an_alias_and_a_group_tie_by_their_natural_keys():
 def test_a_country_is_shown_by_the_short_name_readers_know():
     assert country("BN").display_name == "Brunei"
     assert country("FR").display_name == country("FR").name
+
+
+def test_a_saved_vendor_or_alias_edited_again_does_not_clash_with_itself():
+    vendor = VendorFactory(name="Acme Vision")
+    alias = VendorAliasFactory(name="Acme Vision Ltd", vendor=vendor)
+    vendor.clean()
+    alias.clean()
