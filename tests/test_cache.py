@@ -320,3 +320,16 @@ def test_a_page_with_the_correction_form_is_never_compressed():
     _, second = cached_twice(reader, entry.get_absolute_url())
     assert not second.has_header("Content-Encoding")
     assert 'name="csrfmiddlewaretoken"' in text(second)
+
+
+def test_changes_inside_an_import_replace_cached_pages_once_at_its_end(client):
+    """An import saves thousands of rows; readers' pages are replaced when it is done, once."""
+    published_deployment(title="Before the import")
+    cached_twice(client, LIST)
+    before = page_cache.generation()
+    with page_cache.deferred_bumps():
+        published_deployment(title="Imported entry")
+        VendorFactory(name="Imported vendor")
+        assert page_cache.generation() == before
+    assert page_cache.generation() != before
+    assert "Imported entry" in text(client.get(LIST))

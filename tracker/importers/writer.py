@@ -69,7 +69,8 @@ def deferred_search_refresh():
 
     search.refresh, tallies.refresh = collect, collect_tallies
     try:
-        with corroboration.deferred():
+        # Readers' cached pages too: replaced once below, not at every save.
+        with corroboration.deferred(), page_cache.deferred_bumps():
             yield
     finally:
         search.refresh, tallies.refresh = original, original_tallies
