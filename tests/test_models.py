@@ -297,6 +297,15 @@ def test_fixtures_find_an_alias_and_a_group_tie_by_their_natural_keys():
         source=SourceFactory(),
         quote="FinFisher, a brand of Gamma Group.",
     )
+    # Ties that share two of the three keys with it, so that each key must be matched.
+    for vendor, kind, other in (
+        (VendorFactory(), VendorRelation.Kind.BRAND, gamma),
+        (finfisher, VendorRelation.Kind.SUBSIDIARY, gamma),
+        (finfisher, VendorRelation.Kind.BRAND, VendorFactory()),
+    ):
+        VendorRelation.objects.create(
+            vendor=vendor, kind=kind, other=other, source=SourceFactory(), quote="A tie."
+        )
     assert VendorAlias.objects.get_by_natural_key("fin  FISHER") == alias
     assert VendorRelation.objects.get_by_natural_key("finfisher", "brand", "gamma-group") == tie
     assert tie.get_absolute_url() == "/vendors/finfisher/#group"
