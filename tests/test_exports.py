@@ -227,7 +227,12 @@ FILTERED = [
 ]
 
 
-@pytest.mark.parametrize(("params", "expected"), FILTERED, ids=lambda v: str(v))
+def case_id(value):
+    # Sets in a stable order: test ids must be the same in every process (pytest-xdist).
+    return str(sorted(value)) if isinstance(value, set) else str(value)
+
+
+@pytest.mark.parametrize(("params", "expected"), FILTERED, ids=case_id)
 def test_exports_hold_the_entries_the_filtered_page_shows_in_its_order(
     client, article, params, expected
 ):
