@@ -113,3 +113,10 @@ def test_the_data_page_describes_each_feed(bare_page):
     assert "<li>Every newly published deployment: <a " in bare_page
     assert "<li>Deployments in one country, e.g. France: <a " in bare_page
     assert "<li>Deployments of one vendor, e.g. Hikvision: <a " in bare_page
+
+
+def test_the_data_page_cites_a_download_with_todays_date(bare_page):
+    from django.utils import timezone
+
+    today = timezone.now()
+    assert f"(CSV export), downloaded {today.day} {today:%B %Y}," in bare_page

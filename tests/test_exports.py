@@ -522,3 +522,27 @@ def test_a_file_name_cut_at_its_length_limit_does_not_end_with_a_hyphen():
 
     name = safe_filename("x" * (MAX_FILENAME_LENGTH - 1) + " and more")
     assert name == "x" * (MAX_FILENAME_LENGTH - 1)
+
+
+def test_one_entry_as_json_is_indented_and_keeps_accented_letters(client, db):
+    published_deployment(slug="lyon-cameras", title="Caméras à Lyon")
+    text = client.get("/deployments/lyon-cameras.json").content.decode()
+    assert '\n  "slug": "lyon-cameras",\n  "title": "Caméras à Lyon",' in text
+
+
+def test_one_entry_as_csv_is_served_even_when_every_export_slot_is_taken(client, db, settings):
+    settings.TRACKER_EXPORTS_PER_WORKER = 1
+    published_deployment(slug="lyon-cameras")
+    streaming = client.get("/deployments/", {"format": "csv"})
+    one = client.get("/deployments/lyon-cameras/", {"format": "csv"})
+
+    assert one.status_code == 200
+    b"".join(one.streaming_content)
+    b"".join(streaming.streaming_content)
+
+
+def test_a_csv_cut_before_its_end_row_is_refused_as_cut_short():
+    header = ",".join(COLUMNS[i].name for i in range(len(COLUMNS))) + "\r\n"
+    with pytest.raises(exports.IncompleteExport) as refused:
+        read_csv(header)
+    assert str(refused.value) == "no end row: cut short"

@@ -335,3 +335,15 @@ def test_a_row_with_fewer_cells_than_the_header_is_refused_with_what_it_lacks(tm
     with pytest.raises(CommandError, match="1 of 2 rows refused"):
         call_command("import_csv", str(path), stdout=out)
     assert "refused row 3 (short-row): no country code; no citation" in out.getvalue()
+
+
+def test_a_row_without_a_summary_imports_an_empty_summary(tmp_path):
+    run(row_file(tmp_path, lyon()))
+    assert Deployment.objects.get(slug="lyon").summary == ""
+
+
+def test_a_new_source_without_a_title_gets_an_address_made_from_its_url(tmp_path):
+    citation = {"source_url": "https://news.example.org/lyon-cameras", "quote": "50 caméras."}
+    run(row_file(tmp_path, lyon(citations=json.dumps([citation]))))
+    source = Source.objects.get(url="https://news.example.org/lyon-cameras")
+    assert source.slug.startswith("https-news-example-org-lyon-cameras-")

@@ -119,3 +119,49 @@ def test_a_finding_is_written_with_its_countries_and_a_second_import_reports_wha
     tally = Tally()
     Writer(tally).finding(carnegie_finding("Serbia uses Chinese AI surveillance technology."))
     assert "updated finding serbia-cn-technology (statement)" in tally.lines
+
+
+def test_a_second_import_reports_the_countries_a_finding_now_concerns():
+    Writer(Tally()).finding(carnegie_finding("Serbia uses Chinese AI surveillance."))
+    changed = carnegie_finding("Serbia uses Chinese AI surveillance.")
+    changed.countries = ["RS", "ME"]
+    tally = Tally()
+    Writer(tally).finding(changed)
+    assert "updated finding serbia-cn-technology (countries)" in tally.lines
+
+
+def entry_spec(**fields):
+    citation = CitationSpec(
+        SourceSpec(slug="sale", title="The sale", url="https://news.example.org/sale"),
+        quote="The company sold the system.",
+        states_vendors=fields.pop("states_vendors", True),
+    )
+    return DeploymentSpec(
+        slug="the-sale",
+        external_id=None,
+        where="test",
+        title="The sale",
+        country="RS",
+        citations=[citation],
+        **fields,
+    )
+
+
+def test_an_entry_changed_by_a_second_import_is_reported_with_the_fields_changed():
+    Writer(Tally()).deployment(entry_spec())
+    tally = Tally()
+    Writer(tally).deployment(entry_spec(locality="Belgrade"))
+    assert "updated deployment the-sale (locality)" in tally.lines
+    assert tally.total("deployment", "updated") == 1
+
+
+def test_an_entry_whose_record_names_its_origin_keeps_it_whatever_its_vendors_head_office():
+    vendor = VendorRef(name="BAE Systems", **based_in("GB", "BAE Systems, the British group"))
+    deployment = Writer(Tally()).deployment(entry_spec(vendors=[vendor], origin_countries=["DK"]))
+    assert set(deployment.origin_countries.values_list("iso2", flat=True)) == {"DK"}
+
+
+def test_a_citation_that_states_no_vendor_is_not_ticked_for_the_entrys_vendors():
+    vendor = VendorRef(name="Acme Vision")
+    deployment = Writer(Tally()).deployment(entry_spec(vendors=[vendor], states_vendors=False))
+    assert list(deployment.citations.get().vendors.all()) == []

@@ -126,3 +126,27 @@ def test_the_list_map_says_what_it_counts(client):
     published_deployment(country=country("RS"))
     body = client.get("/deployments/").content.decode()
     assert re.search(r'<caption id="[\w-]+">Deployments matching these filters, per country<', body)
+
+
+@pytest.mark.django_db
+def test_the_list_maps_countries_link_to_the_same_filters_with_that_country_from_page_one(client):
+    published_deployment(country=country("RS"), origin_countries=[country("CN")])
+    body = client.get("/deployments/?sort=newest&page=1").content.decode()
+    assert '<a href="?sort=newest&amp;country=RS">Serbia</a>' in body
+
+
+@pytest.mark.django_db
+def test_the_lists_flow_diagram_says_what_it_draws(client):
+    published_deployment(country=country("RS"), origin_countries=[country("CN")])
+    body = client.get("/deployments/").content.decode()
+    assert (
+        '<title id="list-flows-title">Where these entries came from, and where they went</title>'
+        in body
+    )
+
+
+@pytest.mark.django_db
+def test_the_home_map_says_what_it_counts(client):
+    published_deployment(country=country("RS"))
+    body = client.get("/").content.decode()
+    assert re.search(r'<caption id="[\w-]+">Published deployments per country<', body)

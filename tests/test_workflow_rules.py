@@ -186,3 +186,12 @@ class TestPublishing:
             "that names them, or remove them from the entry.",
             "No citation states the year: tick “states the year” on the one that does.",
         ]
+
+
+def test_publishing_many_entries_at_once_is_refused_with_the_way_to_do_it():
+    entry = DeploymentFactory(state=State.DRAFT)
+    with pytest.raises(ValueError) as refused:
+        Deployment.objects.filter(pk=entry.pk).update(state=State.PUBLISHED)
+    assert str(refused.value) == (
+        "Publish deployments one by one with tracker.editorial.workflow.publish()."
+    )
