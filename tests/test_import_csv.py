@@ -347,3 +347,32 @@ def test_a_new_source_without_a_title_gets_an_address_made_from_its_url(tmp_path
     run(row_file(tmp_path, lyon(citations=json.dumps([citation]))))
     source = Source.objects.get(url="https://news.example.org/lyon-cameras")
     assert source.slug.startswith("https-news-example-org-lyon-cameras-")
+
+
+def test_a_new_sources_address_ends_with_a_hash_of_its_url_not_of_its_title(tmp_path):
+    from tracker.importers.base import short_hash
+
+    run(row_file(tmp_path, lyon()))
+    url = "https://news.example.org/lyon-cameras"
+    assert Source.objects.get(url=url).slug.endswith("-" + short_hash(url, 6))
+
+
+def test_an_end_row_with_extra_cells_is_quoted_by_its_first_two(tmp_path):
+    path = row_file(tmp_path, lyon(), end=["# end of export", "2", "extra"])
+    assert "(its end row: ['# end of export', '2'])" in refusal(path)
+
+
+def test_a_summary_written_on_several_lines_keeps_its_line_ends(tmp_path):
+    run(row_file(tmp_path, lyon(summary="First line.\r\nSecond line.")))
+    assert Deployment.objects.get(slug="lyon").summary == "First line.\r\nSecond line."
+
+
+def test_a_source_page_address_under_a_path_prefix_names_that_source(tmp_path):
+    known = SourceFactory(slug="lyon-report", title="Lyon: the report", url=None)
+    citation = {
+        "source_title": "Another title for it",
+        "source_page": "https://tracker.example.org/tracker/sources/lyon-report/",
+        "quote": "La ville a installé 50 caméras.",
+    }
+    run(row_file(tmp_path, lyon(citations=json.dumps([citation]))))
+    assert Deployment.objects.get(slug="lyon").citations.get().source == known
