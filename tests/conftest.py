@@ -11,6 +11,38 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_FIXTURE = ROOT / "fixtures" / "article.json"
 
 
+def _flushes(item):
+    marker = item.get_closest_marker("django_db")
+    uses = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or uses & {"transactional_db", "live_server"}
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test (the browser tests), put back what the migrations loaded.
+
+    Such a test ends by emptying every table, countries and technologies included. One process
+    runs them last (pytest-django orders them so), but the tests must not depend on that: a
+    parallel worker runs files in the order it is sent them.
+    """
+    yield
+    if not _flushes(item):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """The manifest storage used in production needs collectstatic; tests render without it."""
