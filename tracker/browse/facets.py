@@ -157,21 +157,21 @@ class Counts:
         """{(fact, key): (published, counted)} over entries matching the ``applied`` filters."""
         facts = sorted(facts | {Fact.STATUS, Fact.COUNTRY})  # the result count and the map
         if applied not in self.passes:
-            givens = [self._given(name) for name in sorted(applied)]
-            if len(givens) == 1 and givens[0]:
-                self.passes[applied] = paired(*givens[0], facts)
-                return self.passes[applied]
-            if (
-                len(givens) == 2
-                and all(givens)
-                and tuple(sorted(fact for fact, _ in givens)) in TRIPLE_KINDS
-            ):
-                self.passes[applied] = tripled(*givens, facts)
-                return self.passes[applied]
-            rows = FacetTally.objects.all() if not applied else self._facts(applied)
-            rows = rows.filter(fact__in=facts).values_list("fact", "key", "published", "counted")
-            self.passes[applied] = {(fact, key): (p, c) for fact, key, p, c in rows}
+            self.passes[applied] = self._count(applied, facts)
         return self.passes[applied]
+
+    def _count(self, applied, facts):
+        """From the tallies (no filter), the pairs (one given fact), the triples (two of a kind
+        kept), else from the matching entries' facts."""
+        givens = [self._given(name) for name in sorted(applied)]
+        if givens and all(givens):
+            if len(givens) == 1:
+                return paired(*givens[0], facts)
+            if len(givens) == 2 and tuple(sorted(f for f, _ in givens)) in TRIPLE_KINDS:
+                return tripled(*givens, facts)
+        rows = self._facts(applied) if applied else FacetTally.objects.all()
+        rows = rows.filter(fact__in=facts).values_list("fact", "key", "published", "counted")
+        return {(fact, key): (p, c) for fact, key, p, c in rows}
 
     def _given(self, name):
         """(fact, keys) when the filter ``name`` selects exactly the entries having one of those

@@ -70,7 +70,7 @@ class RecordCounts:
 
     def top(self, queryset, fact, limit=TOP):
         """Rows of ``queryset`` (vendors, technologies, countries) by entries, most first, then
-        by name; each with ``deployment_count``."""
+        by name, the first ``limit`` (None: all); each with ``deployment_count``."""
         rows = self.involved(queryset, fact)
         return sorted(rows, key=lambda obj: -obj.deployment_count)[:limit]
 

@@ -8,6 +8,7 @@ the rest. Nothing on it grows with the number of entries: its figures are read f
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 from ..browse.records import TOP, RecordCounts, countries_per_vendor
@@ -55,18 +56,18 @@ class CountryListView(ListView):
     template_name = "tracker/country_list.html"
     context_object_name = "countries"
 
+    @cached_property
+    def counts(self):
+        return RecordCounts.everything((Fact.COUNTRY, Fact.ORIGIN))
+
     def get_queryset(self):
-        counts = RecordCounts.everything((Fact.COUNTRY, Fact.ORIGIN))
-        self.exporters = counts.involved(Country.objects, Fact.ORIGIN)
-        for country in self.exporters:
-            country.export_count = country.deployment_count
-        self.exporters.sort(key=lambda c: -c.export_count)
-        countries = counts.involved(Country.objects, Fact.COUNTRY)
+        countries = self.counts.involved(Country.objects, Fact.COUNTRY)
         return sorted(countries, key=lambda c: (c.region, c.name))
 
     def get_context_data(self, **kwargs):
-        # Countries as exporters: where the technology recorded came from.
-        return super().get_context_data(exporters=self.exporters, **kwargs)
+        # Countries as exporters: where the technology recorded came from, most first.
+        exporters = self.counts.top(Country.objects, Fact.ORIGIN, limit=None)
+        return super().get_context_data(exporters=exporters, **kwargs)
 
 
 class CountryDetailView(DetailView):
