@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 38  # room for the axes' numbers and names
@@ -45,7 +47,7 @@ def nice_step(peak):
 @dataclass(frozen=True)
 class Timeline:
     counts: dict
-    title: str = "Deployments per start year"
+    title: str = gettext_lazy("Deployments per start year")
     dom_id: str = "timeline"
 
     @property
@@ -62,30 +64,45 @@ class Timeline:
 
     @property
     def dated(self):
-        return sum(n for _, n in self.years)
+        return sum(n for _year, n in self.years)
 
     def description(self):
         years = self.years
         if not years:
             return ""
-        noun = "deployment" if self.dated == 1 else "deployments"
-        peak = max(n for _, n in years)
+        peak = max(n for _year, n in years)
         busiest = ", ".join(str(year) for year, n in years if n == peak)
-        listed = "; ".join(f"{year}: {n}" for year, n in years if n)
-        span = f"in {years[0][0]}" if len(years) == 1 else f"from {years[0][0]} to {years[-1][0]}"
-        text = f"{self.dated} {noun} with a known start year, {span}"
-        if len(years) > 1:
-            text += f"; most in {busiest} ({peak})"
-        text += f". By year: {listed}."
-        if any(n == 0 for _, n in years):
-            text += " None in the other years."
+        listed = "; ".join(
+            _("%(year)s: %(count)s") % {"year": year, "count": n} for year, n in years if n
+        )
+        values = {"count": self.dated, "years": busiest, "peak": peak}
+        if len(years) == 1:
+            values["year"] = years[0][0]
+            text = ngettext(
+                "%(count)s deployment with a known start year, in %(year)s.",
+                "%(count)s deployments with a known start year, in %(year)s.",
+                self.dated,
+            )
+        else:
+            values.update(first=years[0][0], last=years[-1][0])
+            text = ngettext(
+                "%(count)s deployment with a known start year, from %(first)s to %(last)s; "
+                "most in %(years)s (%(peak)s).",
+                "%(count)s deployments with a known start year, from %(first)s to %(last)s; "
+                "most in %(years)s (%(peak)s).",
+                self.dated,
+            )
+        text = text % values
+        text += " " + _("By year: %(years)s.") % {"years": listed}
+        if any(n == 0 for _year, n in years):
+            text += " " + _("None in the other years.")
         return text
 
     def svg(self):
         years = self.years
         if not years:
             return ""
-        peak = max(n for _, n in years)
+        peak = max(n for _year, n in years)
         step = nice_step(peak)
         top_value = step * math.ceil(peak / step)
         plot_w = WIDTH - LEFT - RIGHT
@@ -99,13 +116,13 @@ class Timeline:
             return baseline - plot_h * value / top_value
 
         def bar(index, year, n):
-            noun = "deployment" if n == 1 else "deployments"
             return (
                 f"{LEFT + index * slot + (slot - bar_w) / 2:.1f}",
                 f"{y_for(n):.1f}",
                 f"{bar_w:.1f}",
                 f"{baseline - y_for(n):.1f}",
-                f"{year}: {n} {noun}",
+                ngettext("%(year)s: %(count)s deployment", "%(year)s: %(count)s deployments", n)
+                % {"year": year, "count": n},
             )
 
         grid = format_html_join(
@@ -135,7 +152,7 @@ class Timeline:
             '<text class="tick year" x="{}" y="{}" text-anchor="middle">{}</text>',
             (
                 (f"{LEFT + i * slot + slot / 2:.1f}", baseline + 14, year)
-                for i, (year, _) in enumerate(years)
+                for i, (year, _count) in enumerate(years)
                 # Every few years when there are many, and the last unless it would crowd one.
                 if i % label_every == 0
                 or (i == len(years) - 1 and i % label_every >= label_every / 2)
@@ -143,16 +160,18 @@ class Timeline:
         )
         axes = format_html(
             '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
-            '<text class="axis-label" x="{}" y="{}" text-anchor="middle">Start year</text>'
+            '<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>'
             '<text class="axis-label" transform="rotate(-90)" x="{}" y="12" '
-            'text-anchor="middle">Deployments</text>',
+            'text-anchor="middle">{}</text>',
             LEFT,
             baseline,
             WIDTH - RIGHT,
             baseline,
             LEFT + plot_w / 2,
             HEIGHT - 4,
+            _("Start year"),
             -(TOP + plot_h / 2),
+            _("Deployments"),
         )
         return format_html(
             '<svg class="timeline" viewBox="0 0 {} {}" role="img" '

@@ -19,13 +19,22 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models.countries import display_name
 
 # Countries of origin and receiving countries drawn by name, the largest first; the others are
 # grouped, so that a broad exporter with many small flows still shows its whole weight.
 FLOWS_SHOWN = (8, 12)
-OTHER = ("", "Other countries")
+# The name is translated when a diagram is drawn (``other()``), in the reader's language.
+OTHER_NAME = gettext_lazy("Other countries")
+
+
+def other():
+    """("", "Other countries") in the language of the current request."""
+    return ("", str(OTHER_NAME))
+
 
 WIDTH = 600
 LABEL_W = 165  # room for a country's name and count on each side
@@ -49,8 +58,11 @@ class Flow:
 
     @property
     def label(self):
-        noun = "entry" if self.count == 1 else "entries"
-        return f"{self.origin} → {self.country}: {self.count} {noun}"
+        return ngettext(
+            "%(origin)s → %(country)s: %(count)s entry",
+            "%(origin)s → %(country)s: %(count)s entries",
+            self.count,
+        ) % {"origin": self.origin, "country": self.country, "count": self.count}
 
 
 @dataclass
@@ -71,8 +83,11 @@ class Node:
 
     @property
     def label(self):
-        noun = "entry" if self.total == 1 else "entries"
-        return f"{self.name}: {self.total} {noun} in the flows shown"
+        return ngettext(
+            "%(name)s: %(count)s entry in the flows shown",
+            "%(name)s: %(count)s entries in the flows shown",
+            self.total,
+        ) % {"name": self.name, "count": self.total}
 
 
 def flow_counts(deployments):
@@ -121,9 +136,10 @@ def list_links(params=None):
     return link
 
 
-def flow_diagram(
-    deployments, link=None, *, limit=FLOWS_SHOWN, title="Where the technology went", dom_id="flows"
-):
+DEFAULT_TITLE = gettext_lazy("Where the technology went")
+
+
+def flow_diagram(deployments, link=None, *, limit=FLOWS_SHOWN, title=DEFAULT_TITLE, dom_id="flows"):
     """The flows of ``deployments`` (a queryset), each linking to ``link(origin, country)``
     (by default the deployment list with ``?origin=XX&country=YY``)."""
     return FlowDiagram(flow_counts(deployments), link or list_links(), limit, title, dom_id)
@@ -134,7 +150,7 @@ def list_flows(deployments, params):
     return flow_diagram(
         deployments,
         list_links(params),
-        title="Where these entries came from, and where they went",
+        title=_("Where these entries came from, and where they went"),
         dom_id="list-flows",
     )
 
@@ -158,9 +174,10 @@ class FlowDiagram:
         top_origins = largest(((o, name, n) for o, name, _, _, n in known), origins_shown)
         top_countries = largest(((c, name, n) for _, _, c, name, n in known), countries_shown)
         grouped = Counter()
+        others = other()
         for o, o_name, c, c_name, n in known:
-            origin = (o, o_name) if o in top_origins else OTHER
-            country = (c, c_name) if c in top_countries else OTHER
+            origin = (o, o_name) if o in top_origins else others
+            country = (c, c_name) if c in top_countries else others
             grouped[origin + country] += n
         self.grouped = len(
             {r[0] for r in known if r[0] not in top_origins}
@@ -190,15 +207,34 @@ class FlowDiagram:
 
     def description(self):
         if not self.flows:
-            return "No entry with a known country of origin here."
-        shown = "; ".join(f"{f.origin} to {f.country}: {f.count}" for f in self.flows)
-        text = (
-            f"{len(self.flows)} flows from {len(self.origins)} origins (left) to "
-            f"{len(self.countries)} destinations (right), each band as wide as its "
-            f"number of entries. {shown}."
+            return _("No entry with a known country of origin here.")
+        shown = "; ".join(
+            _("%(origin)s to %(country)s: %(count)s")
+            % {"origin": f.origin, "country": f.country, "count": f.count}
+            for f in self.flows
         )
+        # Three counts, each with its own plural: three sentences' pieces put together.
+        flows = ngettext("%(count)s flow", "%(count)s flows", len(self.flows)) % {
+            "count": len(self.flows)
+        }
+        origins = ngettext(
+            "%(count)s origin (left)", "%(count)s origins (left)", len(self.origins)
+        ) % {"count": len(self.origins)}
+        destinations = ngettext(
+            "%(count)s destination (right)",
+            "%(count)s destinations (right)",
+            len(self.countries),
+        ) % {"count": len(self.countries)}
+        text = _(
+            "%(flows)s from %(origins)s to %(destinations)s, each band as wide as its number "
+            "of entries. %(shown)s."
+        ) % {"flows": flows, "origins": origins, "destinations": destinations, "shown": shown}
         if self.grouped:
-            text += f" {self.grouped} countries with fewer entries are grouped as “{OTHER[1]}”."
+            text += " " + ngettext(
+                "%(count)s country with fewer entries is grouped as “%(other)s”.",
+                "%(count)s countries with fewer entries are grouped as “%(other)s”.",
+                self.grouped,
+            ) % {"count": self.grouped, "other": other()[1]}
         return text
 
     def _layout(self):

@@ -21,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models.countries import display_name
 
@@ -28,7 +30,8 @@ SHAPES = Path(__file__).resolve().parents[1] / "data" / "world_shapes.json"
 PATH_DATA = re.compile(r"[MlazZ0-9 .\-]+")
 
 # Upper bounds of the shading classes (CSS map-c1 … map-c5) and how the legend words them.
-BREAKS = [(1, "1"), (4, "2–4"), (9, "5–9"), (24, "10–24"), (None, "25 or more")]
+BREAKS = [(1, "1"), (4, "2–4"), (9, "5–9"), (24, "10–24"), (None, gettext_lazy("25 or more"))]
+DEFAULT_TITLE = gettext_lazy("Deployments per country")
 
 
 @dataclass(frozen=True)
@@ -152,15 +155,16 @@ class CountryCount:
 
     @property
     def shade(self):
-        for index, (upper, _) in enumerate(BREAKS, start=1):
+        for index, (upper, _label) in enumerate(BREAKS, start=1):
             if upper is None or self.count <= upper:
                 return index
         return len(BREAKS)
 
     @property
     def label(self):
-        noun = "deployment" if self.count == 1 else "deployments"
-        return f"{self.name}: {self.count} {noun}"
+        return ngettext(
+            "%(country)s: %(count)s deployment", "%(country)s: %(count)s deployments", self.count
+        ) % {"country": self.name, "count": self.count}
 
 
 def country_counts(deployments):
@@ -194,7 +198,7 @@ def world_map(
     link,
     *,
     highlight="",
-    title="Deployments per country",
+    title=DEFAULT_TITLE,
     dom_id="world-map",
     origins=(),
     focus=False,
@@ -216,7 +220,7 @@ def world_map(
     )
 
 
-def render_world_map(counts, *, link, highlight=None, label="Deployments per country"):
+def render_world_map(counts, *, link, highlight=None, label=DEFAULT_TITLE):
     """The map's SVG alone, for ``counts`` given as {Country: count} (or CountryCount rows).
 
     Pages should prefer ``world_map``, whose result also gives the table rows and the countries
@@ -244,14 +248,14 @@ class Origin:
 class WorldMap:
     counts: list
     highlight: str = ""
-    title: str = "Deployments per country"
+    title: str = DEFAULT_TITLE
     dom_id: str = "world-map"
     origins: tuple = ()  # Origin rows: where the technology came from, hatched
     focus: bool = False
 
     @property
     def legend(self):
-        return [(index, label) for index, (_, label) in enumerate(BREAKS, start=1)]
+        return [(index, label) for index, (_upper, label) in enumerate(BREAKS, start=1)]
 
     @property
     def view_box(self):
@@ -300,17 +304,23 @@ class WorldMap:
             ]
         parts.append(self._origins_overlay())
         shown = len(counted)
-        noun = "country has" if shown == 1 else "countries have"
-        desc = (
-            f"{shown} {noun} at least one deployment; each is shaded, darker for more "
-            f"({', '.join(label for _, label in BREAKS)}), and links to its entries. "
-            "Countries with none are grey. The table with the map gives every count."
-            if shown
-            else "No country has a deployment here yet; every country is grey."
-        )
+        if shown:
+            desc = ngettext(
+                "%(count)s country has at least one deployment; each is shaded, darker for "
+                "more (%(shades)s), and links to its entries. Countries with none are grey. "
+                "The table with the map gives every count.",
+                "%(count)s countries have at least one deployment; each is shaded, darker for "
+                "more (%(shades)s), and links to its entries. Countries with none are grey. "
+                "The table with the map gives every count.",
+                shown,
+            ) % {"count": shown, "shades": ", ".join(str(label) for _upper, label in BREAKS)}
+        else:
+            desc = _("No country has a deployment here yet; every country is grey.")
         if self.drawn_origins:
             names = ", ".join(o.name for o in self.drawn_origins)
-            desc += f" Hatched: where the technology came from ({names})."
+            desc += " " + _("Hatched: where the technology came from (%(countries)s).") % {
+                "countries": names
+            }
         return format_html(
             '<svg class="world-map{}" viewBox="{}" role="group" aria-labelledby="{}-title {}-desc">'
             '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',

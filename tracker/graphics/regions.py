@@ -4,7 +4,14 @@ pycountry carries names and codes but no geography, and readers filter by region
 recognition in Europe"), so the grouping ships here. Codes and names follow the UN Statistics
 Division's M49 standard; Africa and the Americas use M49's finer intermediate regions (Western
 Africa, Caribbean, …), which say more to a reader than "Sub-Saharan Africa".
+
+The names are stored in English (Country.region, Country.subregion) and used as such in URLs
+(?region=Europe); ``LABELS`` gives each its name in the reader's language. Templates show a
+stored name translated with ``{% translate country.region %}``, which finds the same entry of
+the catalogue (the names below are what puts them there).
 """
+
+from django.utils.translation import gettext_lazy as _
 
 REGIONS = {
     "002": "Africa",
@@ -58,3 +65,40 @@ _BY_ALPHA2 = {
 def region_of(alpha2):
     """Return (region, sub-region) for an alpha-2 code; ("", "") where M49 has none (Antarctica)."""
     return _BY_ALPHA2.get(alpha2.upper(), ("", ""))
+
+
+# Stored English name: the name readers see, in the language of the request.
+LABELS = {
+    "Africa": _("Africa"),
+    "Oceania": _("Oceania"),
+    "Americas": _("Americas"),
+    "Asia": _("Asia"),
+    "Europe": _("Europe"),
+    "Northern Africa": _("Northern Africa"),
+    "Western Africa": _("Western Africa"),
+    "Eastern Africa": _("Eastern Africa"),
+    "Middle Africa": _("Middle Africa"),
+    "Southern Africa": _("Southern Africa"),
+    "South America": _("South America"),
+    "Central America": _("Central America"),
+    "Caribbean": _("Caribbean"),
+    "Northern America": _("Northern America"),
+    "Eastern Asia": _("Eastern Asia"),
+    "Southern Asia": _("Southern Asia"),
+    "South-eastern Asia": _("South-eastern Asia"),
+    "Central Asia": _("Central Asia"),
+    "Western Asia": _("Western Asia"),
+    "Southern Europe": _("Southern Europe"),
+    "Eastern Europe": _("Eastern Europe"),
+    "Northern Europe": _("Northern Europe"),
+    "Western Europe": _("Western Europe"),
+    "Australia and New Zealand": _("Australia and New Zealand"),
+    "Melanesia": _("Melanesia"),
+    "Micronesia": _("Micronesia"),
+    "Polynesia": _("Polynesia"),
+}
+
+
+def label(name):
+    """The reader's name for a stored (English) region or sub-region name; unknown names as is."""
+    return LABELS.get(name, name)
