@@ -15,6 +15,11 @@
   // Accents and case do not matter: "cote" finds "Côte d'Ivoire", "huawei" finds "HUAWEI".
   const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 
+  // The messages come translated from the page (data-found, data-not-found on the form), with
+  // {shown}, {total} and {name} to fill in; English when the page gives none.
+  const message = (key, fallback, values) =>
+    (form.dataset[key] || fallback).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+
   const narrow = (input) => {
     const options = document.getElementById(input.getAttribute("aria-controls"));
     const status = document.getElementById(input.getAttribute("aria-describedby"));
@@ -28,7 +33,9 @@
       if (match) shown += 1;
     }
     status.textContent = wanted
-      ? (shown ? `${shown} of ${labels.length} shown` : `No name contains “${input.value.trim()}”`)
+      ? (shown
+        ? message("found", "{shown} of {total} shown", { shown, total: labels.length })
+        : message("notFound", "No name contains “{name}”", { name: input.value.trim() }))
       : "";
   };
 
