@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..importers.sources import same_work
@@ -41,16 +43,17 @@ class VendorAliasFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        taken = {name_key(self.instance.name): "the vendor's own name"}
+        own = gettext("“%(name)s” is already the vendor's own name.")
+        taken = {name_key(self.instance.name): own}
         for form in self.forms:
             name = form.cleaned_data.get("name") if hasattr(form, "cleaned_data") else None
             if not name or self._should_delete_form(form):
                 continue
             key = name_key(name)
             if key in taken:
-                form.add_error("name", f"“{name}” is already {taken[key]}.")
+                form.add_error("name", taken[key] % {"name": name})
             else:
-                taken[key] = "listed above"
+                taken[key] = gettext("“%(name)s” is already listed above.")
 
 
 class VendorAliasInline(admin.TabularInline):
@@ -68,13 +71,13 @@ class DesignationInline(admin.StackedInline):
 class HeadOfficeSourcedFilter(admin.SimpleListFilter):
     """The editors' to-do list: vendors readers see with no cited head office."""
 
-    title = "head office"
+    title = _("head office")
     parameter_name = "head_office"
 
     def lookups(self, request, model_admin):
         return [
-            ("not_sourced", "Not sourced (named in a published entry)"),
-            ("sourced", "Sourced"),
+            ("not_sourced", _("Not sourced (named in a published entry)")),
+            ("sourced", _("Sourced")),
         ]
 
     def queryset(self, request, queryset):
@@ -107,7 +110,7 @@ class VendorAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "website", "description"]}),
         (
-            "Head office, as a source gives it",
+            _("Head office, as a source gives it"),
             {
                 "fields": [
                     "headquarters",
@@ -123,7 +126,7 @@ class VendorAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_deployments=Count("deployments"))
 
-    @admin.display(description="deployments", ordering="_deployments")
+    @admin.display(description=_("deployments"), ordering="_deployments")
     def deployment_count(self, obj):
         return obj._deployments
 
@@ -150,20 +153,22 @@ class SourceForm(forms.ModelForm):
     ticks "This is a different work"."""
 
     url = forms.URLField(
-        label="URL",
+        label=_("URL"),
         max_length=800,
         required=False,
         assume_scheme="https",
-        help_text="Only a URL you have seen. Leave empty rather than guess.",
+        help_text=_("Only a URL you have seen. Leave empty rather than guess."),
     )
     archive_url = forms.URLField(
-        label="archive URL", max_length=800, required=False, assume_scheme="https"
+        label=_("archive URL"), max_length=800, required=False, assume_scheme="https"
     )
     different_work = forms.BooleanField(
-        label="This is a different work",
+        label=_("This is a different work"),
         required=False,
-        help_text="Tick only if the form says this source is already recorded and, having "
-        "opened the one it names, you are sure this is another work.",
+        help_text=_(
+            "Tick only if the form says this source is already recorded and, having "
+            "opened the one it names, you are sure this is another work."
+        ),
     )
 
     class Meta:
@@ -210,8 +215,11 @@ class SourceForm(forms.ModelForm):
             )
             raise forms.ValidationError(
                 format_html(
-                    "This source is already recorded as {}. Cite that source instead of creating "
-                    "a second one, or tick “This is a different work” to save this one anyway.",
+                    gettext(
+                        "This source is already recorded as {}. Cite that source instead of "
+                        "creating a second one, or tick “This is a different work” to save this "
+                        "one anyway."
+                    ),
                     found,
                 ),
                 code="duplicate_source",
@@ -238,7 +246,7 @@ class CitationAdmin(SimpleHistoryAdmin):
     search_fields = ["quote", "locator", "deployment__title", "source__title"]
     autocomplete_fields = ["deployment", "source", "attributed_to"]
 
-    @admin.display(description="quote")
+    @admin.display(description=_("quote"))
     def short_quote(self, obj):
         return obj.quote[:100]
 

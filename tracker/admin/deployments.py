@@ -14,7 +14,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..editorial import workflow
@@ -25,10 +28,11 @@ State = Deployment.State
 
 # Buttons on the change form: POST name → (function, what to say when it worked)
 TRANSITIONS = {
-    "_submit_review": (workflow.submit, "submitted for review"),
-    "_publish": (workflow.publish, "published"),
-    "_unpublish": (workflow.unpublish, "returned to draft"),
+    "_submit_review": (workflow.submit, _("“%(entry)s” submitted for review.")),
+    "_publish": (workflow.publish, _("“%(entry)s” published.")),
+    "_unpublish": (workflow.unpublish, _("“%(entry)s” returned to draft.")),
 }
+RETRACTED = _("“%(entry)s” retracted.")
 
 
 def _ids(data, name):
@@ -47,8 +51,10 @@ class CitationFormSet(BaseInlineFormSet):
         ]
         if not any(data.get("source") and data["source"].url for data in kept):
             raise ValidationError(
-                "A published entry needs at least one citation to a source with a URL. "
-                "Unpublish it first if its sources must go."
+                gettext(
+                    "A published entry needs at least one citation to a source with a URL. "
+                    "Unpublish it first if its sources must go."
+                )
             )
         # What the entry will say once saved, from the same POST as its citations.
         stated_vendors = {v.pk for data in kept for v in data.get("vendors") or []}
@@ -56,15 +62,24 @@ class CitationFormSet(BaseInlineFormSet):
         problems = []
         vendors = Vendor.objects.filter(pk__in=_ids(self.data, "vendors"))
         if missing := [v.name for v in vendors if v.pk not in stated_vendors]:
-            problems.append("No citation states the vendor(s) " + ", ".join(missing) + ".")
+            problems.append(
+                gettext("No citation states the vendor(s) %(names)s.")
+                % {"names": ", ".join(missing)}
+            )
         techs = Technology.objects.filter(pk__in=_ids(self.data, "technologies"))
         if missing := [t.name for t in techs if t.pk not in stated_techs]:
-            problems.append("No citation states the technology(ies) " + ", ".join(missing) + ".")
-        if problems:
-            raise ValidationError(
-                " ".join(problems) + " Tick them on the citation that states them, or remove "
-                "them from this published entry."
+            problems.append(
+                gettext("No citation states the technology(ies) %(names)s.")
+                % {"names": ", ".join(missing)}
             )
+        if problems:
+            problems.append(
+                gettext(
+                    "Tick them on the citation that states them, or remove them from this "
+                    "published entry."
+                )
+            )
+            raise ValidationError(" ".join(problems))
 
 
 class CitationInline(admin.StackedInline):
@@ -86,15 +101,15 @@ class CitationInline(admin.StackedInline):
 
 
 class VerificationFilter(admin.SimpleListFilter):
-    title = "last verified"
+    title = _("last verified")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
         months = settings.TRACKER_STALE_AFTER_MONTHS
         return [
-            ("stale", f"More than {months} months ago, or never"),
-            ("never", "Never"),
-            ("recent", f"Within {months} months"),
+            ("stale", gettext("More than %(months)s months ago, or never") % {"months": months}),
+            ("never", gettext("Never")),
+            ("recent", gettext("Within %(months)s months") % {"months": months}),
         ]
 
     def queryset(self, request, queryset):
@@ -144,7 +159,7 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "loaded_version"]}),
         (
-            "Where and who",
+            _("Where and who"),
             {
                 "fields": [
                     "country",
@@ -156,9 +171,12 @@ class DeploymentAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("What and when", {"fields": ["status", "start_year", "end_year", "year_note", "scale"]}),
         (
-            "Publication",
+            _("What and when"),
+            {"fields": ["status", "start_year", "end_year", "year_note", "scale"]},
+        ),
+        (
+            _("Publication"),
             {
                 "fields": [
                     "state",
@@ -180,8 +198,10 @@ class DeploymentAdmin(SimpleHistoryAdmin):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
         if any(not str(value).isdigit() for value in selected):
             return HttpResponseBadRequest(
-                "The selected entries were not understood (each must be an entry's number); "
-                "nothing was changed. Go back to the list and select them again.",
+                gettext(
+                    "The selected entries were not understood (each must be an entry's number); "
+                    "nothing was changed. Go back to the list and select them again."
+                ),
                 content_type="text/plain; charset=utf-8",
             )
         return super().response_action(request, queryset)
@@ -195,11 +215,11 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     class Media:
         css = {"all": ["css/admin_deployments.css"]}
 
-    @admin.display(description="where", ordering="country__name")
+    @admin.display(description=_("where"), ordering="country__name")
     def where(self, obj):
         return ", ".join(filter(None, [obj.locality, obj.country.display_name]))
 
-    @admin.display(description="updated", ordering="updated_at")
+    @admin.display(description=_("updated"), ordering="updated_at")
     def updated_on(self, obj):
         return timezone.localdate(obj.updated_at)
 
@@ -209,12 +229,15 @@ class DeploymentAdmin(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="last verified")
+    @admin.display(description=_("last verified"))
     def verified(self, obj):
         if not obj.last_verified_on:
-            return "never"
-        by = obj.last_verified_by.get_username() if obj.last_verified_by else "unknown"
-        return f"{obj.last_verified_on:%d %B %Y} by {by}"
+            return gettext("never")
+        by = obj.last_verified_by.get_username() if obj.last_verified_by else gettext("unknown")
+        return gettext("%(date)s by %(user)s") % {
+            "date": date_format(obj.last_verified_on, "d F Y"),
+            "user": by,
+        }
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = {
@@ -236,10 +259,12 @@ class DeploymentAdmin(SimpleHistoryAdmin):
                 self.attempt(request, move, deployment, done)
         if "_retract" in request.POST:
             reason = form.cleaned_data.get("retraction_reason", "")
-            self.attempt(request, workflow.retract, deployment, "retracted", reason=reason)
+            self.attempt(request, workflow.retract, deployment, RETRACTED, reason=reason)
         if "_verify" in request.POST:
             workflow.mark_verified(deployment, request.user)
-            self.message_user(request, f"“{deployment}” marked as verified today.")
+            self.message_user(
+                request, gettext("“%(entry)s” marked as verified today.") % {"entry": deployment}
+            )
 
     def attempt(self, request, move, deployment, done, **kwargs):
         try:
@@ -252,7 +277,7 @@ class DeploymentAdmin(SimpleHistoryAdmin):
             self.message_user(request, str(refusal), messages.ERROR)
             request.workflow_refused = True
         else:
-            self.message_user(request, f"“{deployment}” {done}.", messages.SUCCESS)
+            self.message_user(request, done % {"entry": deployment}, messages.SUCCESS)
 
     def response_change(self, request, obj):
         # A refused move keeps the editor on the form, where the reason is shown.
@@ -291,8 +316,10 @@ class DeploymentAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request,
                 format_html(
-                    "This entry looks like {} (same country, place and vendor). "
-                    "Check it is not a duplicate.",
+                    gettext(
+                        "This entry looks like {} (same country, place and vendor). "
+                        "Check it is not a duplicate."
+                    ),
                     links,
                 ),
                 messages.WARNING,
@@ -308,28 +335,47 @@ class DeploymentAdmin(SimpleHistoryAdmin):
             else:
                 moved += 1
         if moved:
-            self.message_user(request, f"{moved} deployment(s) {done}.", messages.SUCCESS)
+            self.message_user(request, done % {"count": moved}, messages.SUCCESS)
 
-    @admin.action(description="Submit the selected deployments for review")
+    @admin.action(description=_("Submit the selected deployments for review"))
     def submit_for_review(self, request, queryset):
-        self.run_on_each(request, queryset, workflow.submit, "submitted for review")
+        self.run_on_each(
+            request,
+            queryset,
+            workflow.submit,
+            gettext("%(count)s deployment(s) submitted for review."),
+        )
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
     # Editors are not offered the actions they may not take (the workflow refuses them anyway).
-    @admin.action(description="Publish the selected deployments", permissions=["publish"])
+    @admin.action(description=_("Publish the selected deployments"), permissions=["publish"])
     def publish(self, request, queryset):
         self.run_on_each(
-            request, queryset.exclude(state=State.PUBLISHED), workflow.publish, "published"
+            request,
+            queryset.exclude(state=State.PUBLISHED),
+            workflow.publish,
+            gettext("%(count)s deployment(s) published."),
         )
 
-    @admin.action(description="Return the selected deployments to draft", permissions=["publish"])
+    @admin.action(
+        description=_("Return the selected deployments to draft"), permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
-        self.run_on_each(request, queryset, workflow.unpublish, "returned to draft")
+        self.run_on_each(
+            request,
+            queryset,
+            workflow.unpublish,
+            gettext("%(count)s deployment(s) returned to draft."),
+        )
 
-    @admin.action(description="Mark the selected deployments as verified today")
+    @admin.action(description=_("Mark the selected deployments as verified today"))
     def mark_verified(self, request, queryset):
         for deployment in queryset:
             workflow.mark_verified(deployment, request.user)
-        self.message_user(request, f"{queryset.count()} deployment(s) marked as verified today.")
+        self.message_user(
+            request,
+            gettext("%(count)s deployment(s) marked as verified today.")
+            % {"count": queryset.count()},
+        )

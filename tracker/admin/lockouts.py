@@ -13,6 +13,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 PUBLISHER_PERMISSION = "tracker.publish_deployment"
 
@@ -29,7 +31,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "site_header": admin.site.site_header,
         "site_title": admin.site.site_title,
-        "title": "Too many failed logins",
+        "title": gettext("Too many failed logins"),
     }
     response = render(request, "admin/locked_out.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
@@ -58,13 +60,18 @@ class LockoutAdmin(PublishersMayView, AccessAttemptAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
-    @admin.action(description="Clear the selected lockouts (they may log in again at once)")
+    @admin.action(description=_("Clear the selected lockouts (they may log in again at once)"))
     def clear_lockouts(self, request, queryset):
-        cleared = [f"{a.username or '(no username)'} from {a.ip_address}" for a in queryset]
+        cleared = [
+            gettext("%(user)s from %(address)s")
+            % {"user": a.username or gettext("(no username)"), "address": a.ip_address}
+            for a in queryset
+        ]
         queryset.delete()
         self.message_user(
             request,
-            f"Cleared {len(cleared)} lockout(s): {', '.join(cleared)}.",
+            gettext("Cleared %(count)s lockout(s): %(lockouts)s.")
+            % {"count": len(cleared), "lockouts": ", ".join(cleared)},
             messages.SUCCESS,
         )
 

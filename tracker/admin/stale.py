@@ -14,6 +14,8 @@ PostgreSQL), so two saves arriving together cannot both pass it.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from ..models import Citation, Deployment
 
@@ -44,11 +46,18 @@ def changes_since(pk, version):
         citations = citations.filter(history_date__gt=loaded.history_date)
     described = []
     for record, fields in parts:
-        who = record.history_user.get_username() if record.history_user else "an import or script"
-        when = timezone.localtime(record.history_date).strftime("%d %b %H:%M %Z")
-        described.append(f"{', '.join(fields) or 'saved without field changes'} ({who}, {when})")
+        who = (
+            record.history_user.get_username()
+            if record.history_user
+            else gettext("an import or script")
+        )
+        when = date_format(timezone.localtime(record.history_date), "d M H:i T")
+        what = ", ".join(fields) or gettext("saved without field changes")
+        described.append(
+            gettext("%(fields)s (%(who)s, %(when)s)") % {"fields": what, "who": who, "when": when}
+        )
     if citations.exists():
-        described.append("citations")
+        described.append(gettext("citations"))
     return described
 
 
@@ -74,11 +83,13 @@ class VersionedDeploymentForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = str(current)
             raise ValidationError(
-                "Not saved: this entry was changed by someone else after you opened it. "
-                "Changed meanwhile: %(changes)s. Your edits are still in this form: reload the "
-                "page to see the current version (and redo your edits there), or save again "
-                "to replace those changes with what this form holds.",
+                gettext(
+                    "Not saved: this entry was changed by someone else after you opened it. "
+                    "Changed meanwhile: %(changes)s. Your edits are still in this form: reload "
+                    "the page to see the current version (and redo your edits there), or save "
+                    "again to replace those changes with what this form holds."
+                ),
                 code="stale",
-                params={"changes": "; ".join(changes) or "the entry"},
+                params={"changes": "; ".join(changes) or gettext("the entry")},
             )
         return cleaned

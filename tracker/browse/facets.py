@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from ..graphics.regions import REGIONS
 from ..models import (
@@ -32,7 +33,7 @@ from ..models import (
     Vendor,
 )
 from ..models.tallies import TRIPLE_KINDS
-from .filters import SORTS, UNKNOWN_DECADE
+from .filters import SORTS, UNKNOWN_DECADE, YEAR_NOT_KNOWN, decade_label, region_label
 from .pairs import paired, tripled
 from .tallies import COUNTED, EVIDENCE_CODES, EVIDENCE_VALUES, STATUS_CODES, STATUS_VALUES
 
@@ -49,15 +50,15 @@ class Facet:
 
 
 FACETS = [
-    Facet("country", "Country", Fact.COUNTRY),
-    Facet("region", "Region", Fact.COUNTRY),
-    Facet("origin", "Technology from", Fact.ORIGIN),
-    Facet("vendor", "Vendor", Fact.VENDOR),
-    Facet("technology", "Technology", Fact.TECHNOLOGY),
-    Facet("status", "Status", Fact.STATUS),
-    Facet("evidence", "Kind of evidence", Fact.EVIDENCE),
-    Facet("decade", "Decade started", Fact.YEAR),
-    Facet("dataset", "Dataset", Fact.DATASET),
+    Facet("country", _("Country"), Fact.COUNTRY),
+    Facet("region", _("Region"), Fact.COUNTRY),
+    Facet("origin", _("Technology from"), Fact.ORIGIN),
+    Facet("vendor", _("Vendor"), Fact.VENDOR),
+    Facet("technology", _("Technology"), Fact.TECHNOLOGY),
+    Facet("status", _("Status"), Fact.STATUS),
+    Facet("evidence", _("Kind of evidence"), Fact.EVIDENCE),
+    Facet("decade", _("Decade started"), Fact.YEAR),
+    Facet("dataset", _("Dataset"), Fact.DATASET),
 ]
 # What a fact's key is the id of, to show its name and put its code or slug in the URL.
 NAMED = {
@@ -117,7 +118,7 @@ def tally(filterset):
         found = {key: n[col] for (fact, key), n in per_facet[facet.param].items()
                  if fact == facet.fact and n[col]}  # fmt: skip
         options = OPTIONS[facet.param](facet, found, names, chosen(facet, raw), data)
-        facets.append({"param": facet.param, "legend": facet.legend, "options": options})
+        facets.append({"param": facet.param, "legend": str(facet.legend), "options": options})
     statuses = [n[column] for (fact, _), n in everything.items() if fact == Fact.STATUS]
     countries = [(names[Country][key], n[column]) for (fact, key), n in everything.items()
                  if fact == Fact.COUNTRY and n[column]]  # fmt: skip
@@ -265,14 +266,17 @@ def region_options(facet, found, names, picked, data):
     per_region = defaultdict(int)
     for key, n in found.items():
         per_region[names[Country][key].region] += n
-    return [option(name, name, per_region[name], picked) for name in sorted(REGIONS.values())]
+    return [
+        option(name, str(region_label(name)), per_region[name], picked)
+        for name in sorted(REGIONS.values())
+    ]
 
 
 def coded_options(facet, found, names, picked, data):
     values = STATUS_VALUES if facet.fact == Fact.STATUS else EVIDENCE_VALUES
     labels = STATUS_LABELS if facet.fact == Fact.STATUS else EVIDENCE_LABELS
     per_value = {values[key]: n for key, n in found.items()}
-    return [option(v, label, per_value.get(v, 0), picked) for v, label in labels.items()]
+    return [option(v, str(label), per_value.get(v, 0), picked) for v, label in labels.items()]
 
 
 def decade_options(facet, found, names, picked, data):
@@ -282,8 +286,8 @@ def decade_options(facet, found, names, picked, data):
     # A chosen decade left with no result stays on screen, so it can be unticked.
     decades = sorted({d for d in per_decade if d is not None} | {int(v) for v in picked
                                                                  if v.isdigit()})  # fmt: skip
-    options = [option(str(d), f"{d}s", per_decade.get(d, 0), picked) for d in decades]
-    options.append(option(UNKNOWN_DECADE, "Year not known", per_decade.get(None, 0), picked))
+    options = [option(str(d), decade_label(d), per_decade.get(d, 0), picked) for d in decades]
+    options.append(option(UNKNOWN_DECADE, str(YEAR_NOT_KNOWN), per_decade.get(None, 0), picked))
     return options
 
 

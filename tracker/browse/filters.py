@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from ..graphics.regions import REGIONS
 from ..models import Citation, Country, Deployment, Source, Technology, Vendor
@@ -17,12 +18,33 @@ from . import search
 MAX_QUERY_LENGTH = 200
 
 SORTS = {
-    "sourced": "Best sourced first",
-    "relevance": "Relevance",
-    "newest": "Newest first",
-    "country": "Country",
-    "year": "Start year",
+    "sourced": _("Best sourced first"),
+    "relevance": _("Relevance"),
+    "newest": _("Newest first"),
+    "country": _("Country"),
+    "year": _("Start year"),
 }
+# The UN M49 regions (tracker.graphics.regions) as readers see them; the stored name is the value.
+REGION_LABELS = {
+    "Africa": _("Africa"),
+    "Americas": _("Americas"),
+    "Asia": _("Asia"),
+    "Europe": _("Europe"),
+    "Oceania": _("Oceania"),
+}
+YEAR_NOT_KNOWN = _("Year not known")
+
+
+def region_label(name):
+    return REGION_LABELS.get(name, name)
+
+
+def decade_label(year):
+    """ "1990s" """
+    return _("%(year)ss") % {"year": year}
+
+
+UNKNOWN_VALUE = _("“%(value)s” is not a known value.")
 
 
 class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -32,9 +54,9 @@ class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
     anything, so both are answered with a form error instead of a query.
     """
 
-    def __init__(self, *args, normalize=str.lower, noun="value", **kwargs):
+    def __init__(self, *args, normalize=str.lower, unknown=UNKNOWN_VALUE, **kwargs):
         self.normalize = normalize
-        self.noun = noun
+        self.unknown = unknown  # the refusal, with the value sent as %(value)s
         super().__init__(*args, **kwargs)
 
     def _check_values(self, value):
@@ -57,7 +79,7 @@ class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
         # The message reaches HTML, JSON and plain-text answers alike: what was sent is quoted
         # without markup characters (no code or slug has them), so no output can carry a tag.
         shown = Truncator(str(item).replace("<", "").replace(">", "")).chars(40)
-        return f"“{shown}” is not a known {self.noun}."
+        return self.unknown % {"value": shown}
 
 
 class CodeFilter(django_filters.ModelMultipleChoiceFilter):
@@ -99,7 +121,7 @@ class AddedSinceField(forms.DateField):
 
     input_formats = ["%Y-%m-%d"]
     default_error_messages = {
-        "invalid": "“Added since” takes a date written YYYY-MM-DD, e.g. 2026-12-01.",
+        "invalid": _("“Added since” takes a date written YYYY-MM-DD, e.g. 2026-12-01."),
     }
 
 
@@ -122,12 +144,12 @@ UNKNOWN_DECADE = "unknown"
 
 def decade_choices():
     """Every decade a plausible start year can fall in, and "unknown" for entries without one."""
-    decades = [(str(year), f"{year}s") for year in range(MIN_YEAR, MAX_YEAR + 1, 10)]
-    return [*decades, (UNKNOWN_DECADE, "Year not known")]
+    decades = [(str(year), decade_label(year)) for year in range(MIN_YEAR, MAX_YEAR + 1, 10)]
+    return [*decades, (UNKNOWN_DECADE, YEAR_NOT_KNOWN)]
 
 
 def region_choices():
-    return [(name, name) for name in sorted(REGIONS.values())]
+    return [(name, region_label(name)) for name in sorted(REGIONS.values())]
 
 
 def leave_out_not_completed(queryset, form):
@@ -141,17 +163,17 @@ def leave_out_not_completed(queryset, form):
 class DeploymentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search",
-        label="Search",
+        label=_("Search"),
         max_length=MAX_QUERY_LENGTH,
-        help_text="Words in titles, places, summaries, vendor names or quoted sources.",
+        help_text=_("Words in titles, places, summaries, vendor names or quoted sources."),
     )
     country = CountryFilter(
         field_name="country__iso2",
         to_field_name="iso2",
         queryset=Country.objects.all(),
         normalize=str.upper,
-        noun="country code (use ISO alpha-2, e.g. RS)",
-        label="Country",
+        unknown=_("“%(value)s” is not a known country code (use ISO alpha-2, e.g. RS)."),
+        label=_("Country"),
     )
     origin = LinkFilter(
         links=Deployment.origin_countries.through.objects,
@@ -160,11 +182,11 @@ class DeploymentFilter(django_filters.FilterSet):
         to_field_name="iso2",
         queryset=Country.objects.all(),
         normalize=str.upper,
-        noun="country code (use ISO alpha-2, e.g. CN)",
-        label="Technology from",
+        unknown=_("“%(value)s” is not a known country code (use ISO alpha-2, e.g. CN)."),
+        label=_("Technology from"),
     )
     region = django_filters.MultipleChoiceFilter(
-        field_name="country__region", choices=region_choices, label="Region", distinct=False
+        field_name="country__region", choices=region_choices, label=_("Region"), distinct=False
     )
     vendor = LinkFilter(
         links=Deployment.vendors.through.objects,
@@ -172,8 +194,8 @@ class DeploymentFilter(django_filters.FilterSet):
         field_name="vendors__slug",
         to_field_name="slug",
         queryset=Vendor.objects.all(),
-        noun="vendor",
-        label="Vendor",
+        unknown=_("“%(value)s” is not a known vendor."),
+        label=_("Vendor"),
     )
     technology = LinkFilter(
         links=Deployment.technologies.through.objects,
@@ -181,21 +203,22 @@ class DeploymentFilter(django_filters.FilterSet):
         field_name="technologies__slug",
         to_field_name="slug",
         queryset=Technology.objects.all(),
-        noun="technology",
-        label="Technology",
+        unknown=_("“%(value)s” is not a known technology."),
+        label=_("Technology"),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Deployment.Status.choices,
+        label=_("Status"),
         distinct=False,
-        help_text="Entries a source says did not complete are listed only when chosen here.",
+        help_text=_("Entries a source says did not complete are listed only when chosen here."),
     )
     evidence = django_filters.MultipleChoiceFilter(
-        choices=Deployment.Evidence.choices, label="Kind of evidence", distinct=False
+        choices=Deployment.Evidence.choices, label=_("Kind of evidence"), distinct=False
     )
     sources_min = django_filters.NumberFilter(
         field_name="pair_sources",
         lookup_expr="gte",
-        label="Supplier and country supported by at least this many sources",
+        label=_("Supplier and country supported by at least this many sources"),
         min_value=1,
         max_value=50,
     )
@@ -205,30 +228,30 @@ class DeploymentFilter(django_filters.FilterSet):
         field_name="citations__source__slug",
         to_field_name="slug",
         queryset=Source.objects.filter(kind=Source.Kind.DATASET),
-        noun="dataset",
-        label="Dataset",
+        unknown=_("“%(value)s” is not a known dataset."),
+        label=_("Dataset"),
     )
     start_year_min = YearFilter(
         field_name="start_year",
         lookup_expr="gte",
-        label="Started in or after",
+        label=_("Started in or after"),
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
     )
     start_year_max = YearFilter(
         field_name="start_year",
         lookup_expr="lte",
-        label="Started in or before",
+        label=_("Started in or before"),
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
     )
-    added_since = AddedSinceFilter(label="Added to this site since")
+    added_since = AddedSinceFilter(label=_("Added to this site since"))
 
     decade = django_filters.MultipleChoiceFilter(
-        method="filter_decade", choices=decade_choices, label="Decade started"
+        method="filter_decade", choices=decade_choices, label=_("Decade started")
     )
     sort = django_filters.ChoiceFilter(
-        method="keep", choices=list(SORTS.items()), empty_label=None, label="Sort by"
+        method="keep", choices=list(SORTS.items()), empty_label=None, label=_("Sort by")
     )
 
     class Meta:

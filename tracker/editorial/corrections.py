@@ -37,6 +37,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..models import Correction, Deployment
@@ -45,7 +47,7 @@ from ..models.corrections import MESSAGE_MAX_LENGTH, SOURCE_URL_MAX_LENGTH
 ANCHOR = "correction"
 HONEYPOT = "website"
 RATE_WINDOW = timedelta(hours=1)
-THANKS = (
+THANKS = _(
     "Thank you: your correction has reached the editors. They check every suggestion against "
     "the sources; this page changes only if they find it should."
 )
@@ -104,42 +106,48 @@ class WebAddressField(forms.URLField):
 
 class CorrectionForm(forms.ModelForm):
     message = MessageField(
-        label="What is wrong?",
+        label=_("What is wrong?"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
-        help_text="What the page gets wrong or leaves out, and how you know. "
-        "At most 2,000 characters.",
+        help_text=_(
+            "What the page gets wrong or leaves out, and how you know. At most 2,000 characters."
+        ),
         error_messages={
-            "required": "Say what is wrong.",
-            "max_length": "Keep it to 2,000 characters at most: this has %(show_value)d.",
+            "required": _("Say what is wrong."),
+            "max_length": _("Keep it to 2,000 characters at most: this has %(show_value)d."),
         },
     )
     source_url = WebAddressField(
-        label="A source that shows it (optional)",
+        label=_("A source that shows it (optional)"),
         required=False,
         max_length=SOURCE_URL_MAX_LENGTH,
         assume_scheme="https",
-        help_text="The web address of a report, record or article.",
+        help_text=_("The web address of a report, record or article."),
         error_messages={
-            "invalid": "Enter a full web address, such as https://example.org/report, "
-            "or leave it empty.",
-            "max_length": "Web addresses longer than 800 characters are not accepted: "
-            "this has %(show_value)d.",
+            "invalid": _(
+                "Enter a full web address, such as https://example.org/report, or leave it empty."
+            ),
+            "max_length": _(
+                "Web addresses longer than 800 characters are not accepted: this has "
+                "%(show_value)d."
+            ),
         },
     )
     email = forms.EmailField(
-        label="Your email (optional)",
+        label=_("Your email (optional)"),
         required=False,
         max_length=254,
-        help_text="Only if the editors may write to you about this. It is never published.",
+        help_text=_("Only if the editors may write to you about this. It is never published."),
         error_messages={
-            "invalid": "Enter an email address such as name@example.org, or leave it empty.",
-            "max_length": "Email addresses have at most 254 characters: this has %(show_value)d.",
+            "invalid": _("Enter an email address such as name@example.org, or leave it empty."),
+            "max_length": _(
+                "Email addresses have at most 254 characters: this has %(show_value)d."
+            ),
         },
     )
     # The honeypot: people leave it empty, form-filling bots do not. See the module docstring.
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -219,9 +227,16 @@ def suggest_correction(request, slug):
         minutes = math.ceil(wait / 60)
         form.add_error(
             None,
-            f"This address has sent {corrections_per_hour()} corrections in the last hour, "
-            f"the most we accept. Please send this one in about {minutes} "
-            f"minute{'s' if minutes != 1 else ''}; what you typed is kept below.",
+            ngettext(
+                "This address has sent %(limit)s corrections in the last hour, the most we "
+                "accept. Please send this one in about %(minutes)s minute; what you typed is "
+                "kept below.",
+                "This address has sent %(limit)s corrections in the last hour, the most we "
+                "accept. Please send this one in about %(minutes)s minutes; what you typed is "
+                "kept below.",
+                minutes,
+            )
+            % {"limit": corrections_per_hour(), "minutes": minutes},
         )
         response = render_page(request, deployment, form, status=429)
         response["Retry-After"] = str(wait)

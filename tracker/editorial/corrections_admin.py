@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Correction
 
@@ -27,10 +29,10 @@ class CorrectionAdmin(admin.ModelAdmin):
     actions = ["mark_accepted", "mark_rejected"]
     fieldsets = [
         (
-            "What the reader sent",
+            _("What the reader sent"),
             {"fields": ["deployment_links", "message", "source_link", "email", "created_at"]},
         ),
-        ("Decision", {"fields": ["status", "editor_note", "handled_by", "handled_at"]}),
+        (_("Decision"), {"fields": ["status", "editor_note", "handled_by", "handled_at"]}),
     ]
     readonly_fields = [
         "deployment_links",
@@ -45,22 +47,25 @@ class CorrectionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="message")
+    @admin.display(description=_("message"))
     def short_message(self, correction):
         return Truncator(correction.message).chars(80)
 
-    @admin.display(description="deployment")
+    @admin.display(description=_("deployment"))
     def deployment_links(self, correction):
         deployment = correction.deployment
         return format_html(
-            '“{}” ({}): <a href="{}">open it in the admin</a> · <a href="{}">its public page</a>',
+            gettext(
+                '“{}” ({}): <a href="{}">open it in the admin</a> · '
+                '<a href="{}">its public page</a>'
+            ),
             deployment.title,
             deployment.get_state_display().lower(),
             reverse("admin:tracker_deployment_change", args=[deployment.pk]),
             deployment.get_absolute_url(),
         )
 
-    @admin.display(description="source URL")
+    @admin.display(description=_("source URL"))
     def source_link(self, correction):
         if not correction.source_url:
             return "—"
@@ -78,15 +83,24 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def _mark(self, request, queryset, status):
         count = queryset.mark(status, request.user)
-        noun = "correction" if count == 1 else "corrections"
-        self.message_user(
-            request, f"{count} {noun} marked {status.label.lower()}.", messages.SUCCESS
-        )
+        if status == Status.ACCEPTED:
+            message = ngettext(
+                "%(count)s correction marked accepted.",
+                "%(count)s corrections marked accepted.",
+                count,
+            )
+        else:
+            message = ngettext(
+                "%(count)s correction marked rejected.",
+                "%(count)s corrections marked rejected.",
+                count,
+            )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(permissions=["change"], description="Mark selected corrections as accepted")
+    @admin.action(permissions=["change"], description=_("Mark selected corrections as accepted"))
     def mark_accepted(self, request, queryset):
         self._mark(request, queryset, Status.ACCEPTED)
 
-    @admin.action(permissions=["change"], description="Mark selected corrections as rejected")
+    @admin.action(permissions=["change"], description=_("Mark selected corrections as rejected"))
     def mark_rejected(self, request, queryset):
         self._mark(request, queryset, Status.REJECTED)

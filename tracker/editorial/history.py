@@ -10,13 +10,15 @@ from datetime import datetime, time
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Citation, Deployment, SiteDataLoad
 from ..models.reader_changes import ReaderChange
 
 # Bookkeeping that changes with every save and says nothing to a reader.
 NOT_SHOWN = ["created_at", "updated_at", "last_verified_by", "published_at", "retracted_at"]
-KINDS = {"+": "added", "~": "changed", "-": "removed"}
+KINDS = {"+": _("citation added"), "~": _("citation changed"), "-": _("citation removed")}
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def _deployment_changes(records):
             delta = record.diff_against(previous, excluded_fields=NOT_SHOWN)
             fields = [str(names.get(name, name)) for name in delta.changed_fields]
             if fields:
-                changes.append(Change(record.history_date, "changed: " + ", ".join(fields)))
+                what = gettext("changed: %(fields)s") % {"fields": ", ".join(fields)}
+                changes.append(Change(record.history_date, what))
             previous = record
         elif record.state == Deployment.State.PUBLISHED:
             previous = record
@@ -60,7 +63,7 @@ def public_changes(deployment):
     changes = _deployment_changes(records)
     cited = Citation.history.filter(deployment_id=deployment.pk, history_date__gt=since)
     changes += [
-        Change(record.history_date, f"citation {KINDS[record.history_type]}")
+        Change(record.history_date, str(KINDS[record.history_type]))
         for record in cited.order_by("history_date")
     ]
     return sorted(changes, key=lambda change: change.when, reverse=True)
@@ -70,7 +73,8 @@ def public_changes(deployment):
 # on it (tracker.models.reader_changes), so /changes/ reads one page of an index, not every
 # record with its predecessor.
 HISTORY_FIELDS = {"reader_change", "changed_fields"}
-DESCRIBED = {kind: str(kind.label) for kind in ReaderChange}
+# Lazy: put in words in the reader's language when a page is made.
+DESCRIBED = {kind: kind.label for kind in ReaderChange}
 MARK_BATCH = 2000
 
 
@@ -219,10 +223,10 @@ def describe(records):
     names = field_names(Deployment)
     changes = []
     for record in records:
-        what = DESCRIBED[record.reader_change]
+        what = str(DESCRIBED[record.reader_change])
         if record.reader_change == ReaderChange.CHANGED:
             labels = (str(names.get(name, name)) for name in record.changed_fields.split(","))
-            what = f"{what}: " + ", ".join(labels)
+            what = gettext("%(change)s: %(fields)s") % {"change": what, "fields": ", ".join(labels)}
         # The title as the record has it: what readers saw at the time, never a later draft's.
         # Only an entry readers can open now is linked.
         changes.append(Change(record.history_date, what, record, public.get(record.id)))

@@ -7,6 +7,7 @@ a sentence for the person who asked, never a crash or a bare 403.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Deployment
 
@@ -24,7 +25,10 @@ def can_publish(user):
 
 def submit(deployment, user=None):
     if deployment.state not in (State.DRAFT, State.REVIEW):
-        raise WorkflowError(f"“{deployment}” is {deployment.get_state_display().lower()}.")
+        raise WorkflowError(
+            gettext("“%(entry)s” is %(state)s.")
+            % {"entry": deployment, "state": deployment.get_state_display().lower()}
+        )
     _move(deployment, State.REVIEW)
 
 
@@ -32,10 +36,12 @@ def publish(deployment, user=None):
     """Publish, if ``user`` may (None: a trusted process such as an import) and it is sourced."""
     if not can_publish(user):
         raise WorkflowError(
-            f"You cannot publish “{deployment}”: submit it for review and a publisher will."
+            gettext("You cannot publish “%(entry)s”: submit it for review and a publisher will.")
+            % {"entry": deployment}
         )
     if problems := deployment.publish_problems():
-        raise WorkflowError(f"“{deployment}” cannot be published yet. " + " ".join(problems))
+        refusal = gettext("“%(entry)s” cannot be published yet.") % {"entry": deployment}
+        raise WorkflowError(" ".join([refusal, *problems]))
     deployment.retracted_at = None
     deployment.retraction_reason = ""
     _move(deployment, State.PUBLISHED)
@@ -43,18 +49,24 @@ def publish(deployment, user=None):
 
 def unpublish(deployment, user=None):
     if not can_publish(user):
-        raise WorkflowError(f"You cannot unpublish “{deployment}”.")
+        raise WorkflowError(gettext("You cannot unpublish “%(entry)s”.") % {"entry": deployment})
     _move(deployment, State.DRAFT)
 
 
 def retract(deployment, reason, user=None):
     """Withdraw a published entry; it stays at its URL, marked, with the reason given."""
     if not can_publish(user):
-        raise WorkflowError(f"You cannot retract “{deployment}”.")
+        raise WorkflowError(gettext("You cannot retract “%(entry)s”.") % {"entry": deployment})
     if deployment.state != State.PUBLISHED:
-        raise WorkflowError(f"Only a published entry can be retracted; “{deployment}” is not.")
+        raise WorkflowError(
+            gettext("Only a published entry can be retracted; “%(entry)s” is not.")
+            % {"entry": deployment}
+        )
     if not (reason or "").strip():
-        raise WorkflowError(f"Say why “{deployment}” is retracted: readers will see the reason.")
+        raise WorkflowError(
+            gettext("Say why “%(entry)s” is retracted: readers will see the reason.")
+            % {"entry": deployment}
+        )
     deployment.retraction_reason = reason.strip()
     deployment.retracted_at = timezone.now()
     _move(deployment, State.RETRACTED)

@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters import MultipleChoiceFilter
@@ -63,12 +64,14 @@ def unknown_format_response():
     """400, naming the allowed values and never echoing what was sent."""
     allowed = ", ".join(FORMATS)
     example = f"{reverse('deployment-list')}?country=FR&{FORMAT_PARAM}=csv"
-    message = (
-        f"Unknown format. The “{FORMAT_PARAM}” parameter accepts one of: {allowed}. "
-        f"For example: {example}"
-    )
+    message = gettext(
+        "Unknown format. The “%(param)s” parameter accepts one of: %(allowed)s. "
+        "For example: %(example)s"
+    ) % {"param": FORMAT_PARAM, "allowed": allowed, "example": example}
     if path := reverse_or_none("data"):
-        message += f"\nThe CSV and JSON fields are described at {path}"
+        message += "\n" + gettext("The CSV and JSON fields are described at %(path)s") % {
+            "path": path
+        }
     return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
@@ -85,7 +88,7 @@ def invalid_filters_response(errors, fmt):
             for field, field_messages in messages.items()
             for message in field_messages
         ]
-        text = "The filters could not be applied:\n" + "\n".join(lines) + "\n"
+        text = gettext("The filters could not be applied:") + "\n" + "\n".join(lines) + "\n"
         response = HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     return response
 
@@ -189,10 +192,13 @@ class DataView(TemplateView):
             for name, declared in DeploymentFilter.base_filters.items()
         ]
         feeds = [
-            ("Every newly published deployment", latest_feed),
-            ("Deployments in one country, e.g. France", reverse_or_none("feed-country", "france")),
+            (gettext("Every newly published deployment"), latest_feed),
             (
-                "Deployments of one vendor, e.g. Hikvision",
+                gettext("Deployments in one country, e.g. France"),
+                reverse_or_none("feed-country", "france"),
+            ),
+            (
+                gettext("Deployments of one vendor, e.g. Hikvision"),
                 reverse_or_none("feed-vendor", "hikvision"),
             ),
         ]

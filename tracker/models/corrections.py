@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 MESSAGE_MAX_LENGTH = 2000
 SOURCE_URL_MAX_LENGTH = 800
@@ -40,20 +42,24 @@ def handling(status, user):
 
 class Correction(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     deployment = models.ForeignKey(
-        "tracker.Deployment", on_delete=models.CASCADE, related_name="corrections"
+        "tracker.Deployment",
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("deployment"),
     )
-    message = models.TextField("what is wrong", max_length=MESSAGE_MAX_LENGTH)
-    source_url = models.URLField("source URL", max_length=SOURCE_URL_MAX_LENGTH, blank=True)
-    email = models.EmailField("contact email", blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    message = models.TextField(_("what is wrong"), max_length=MESSAGE_MAX_LENGTH)
+    source_url = models.URLField(_("source URL"), max_length=SOURCE_URL_MAX_LENGTH, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     editor_note = models.TextField(
+        _("editor note"),
         blank=True,
-        help_text="For editors only: what was checked and decided. Never shown to the reader.",
+        help_text=_("For editors only: what was checked and decided. Never shown to the reader."),
     )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,9 +68,10 @@ class Correction(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("handled by"),
     )
-    handled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Keyed hash of the client address (editorial.corrections.address_hash), never the address.
     address_hash = models.CharField(max_length=64, editable=False)
 
@@ -72,6 +79,8 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         indexes = [
             # The rate limit counts one address's corrections within the last hour.
             models.Index(fields=["address_hash", "created_at"], name="correction_address_idx"),
@@ -99,7 +108,10 @@ class Correction(models.Model):
         ]
 
     def __str__(self):
-        return f"Correction to “{self.deployment}” ({self.get_status_display().lower()})"
+        return gettext("Correction to “%(deployment)s” (%(status)s)") % {
+            "deployment": self.deployment,
+            "status": self.get_status_display().lower(),
+        }
 
     def get_absolute_url(self):
         """The page the correction is about (the admin's "view on site")."""

@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .sources import Cited, DatePrecision, partial_date
@@ -14,23 +16,36 @@ class DesignationManager(models.Manager):
 
 class Designation(Cited):
     vendor = models.ForeignKey(
-        "tracker.Vendor", on_delete=models.CASCADE, related_name="designations"
+        "tracker.Vendor",
+        on_delete=models.CASCADE,
+        related_name="designations",
+        verbose_name=_("vendor"),
     )
     authority = models.CharField(
-        max_length=200, help_text="Who keeps the list, e.g. “United States government”."
+        _("authority"),
+        max_length=200,
+        help_text=_("Who keeps the list, e.g. “United States government”."),
     )
-    list_name = models.CharField(max_length=200, help_text="The list as the source names it.")
-    listed_on = models.DateField(null=True, blank=True)
+    list_name = models.CharField(
+        _("list name"), max_length=200, help_text=_("The list as the source names it.")
+    )
+    listed_on = models.DateField(_("listed on"), null=True, blank=True)
     listed_on_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+        _("listed on precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
-    note = models.TextField(blank=True, help_text="Caveats a reader should know.")
+    note = models.TextField(_("note"), blank=True, help_text=_("Caveats a reader should know."))
 
     objects = DesignationManager()
-    history = HistoricalRecords()
+    # Named here: simple-history would otherwise read Meta's lazy name at import time.
+    history = HistoricalRecords(
+        verbose_name=_("historical designation"),
+        verbose_name_plural=_("historical designations"),
+    )
 
     class Meta(Cited.Meta):
         ordering = ["-listed_on", "vendor__name"]
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
         constraints = [
             *Cited.Meta.constraints,
             # One entry per vendor per list.
@@ -40,7 +55,11 @@ class Designation(Cited):
         ]
 
     def __str__(self):
-        return f"{self.vendor} on {self.authority}: {self.list_name}"
+        return gettext("%(vendor)s on %(authority)s: %(list)s") % {
+            "vendor": self.vendor,
+            "authority": self.authority,
+            "list": self.list_name,
+        }
 
     def get_absolute_url(self):
         return reverse("vendor-detail", args=[self.vendor.slug]) + "#designations"

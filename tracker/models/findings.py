@@ -6,6 +6,7 @@ deployment, but readers should see it, with its source, next to the entries it i
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .sources import Cited, DatePrecision, partial_date
@@ -19,33 +20,54 @@ class FindingManager(models.Manager):
 class Finding(Cited):
     slug = models.SlugField(max_length=120, unique=True)
     statement = models.TextField(
-        help_text="The finding in plain English, saying no more than the quote does."
+        _("statement"),
+        help_text=_("The finding in plain English, saying no more than the quote does."),
     )
-    as_of = models.DateField(null=True, blank=True, help_text="When the finding held.")
+    as_of = models.DateField(
+        _("as of"), null=True, blank=True, help_text=_("When the finding held.")
+    )
     as_of_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+        _("as of precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
     countries = models.ManyToManyField(
-        "tracker.Country", blank=True, related_name="findings", help_text="Countries it concerns."
+        "tracker.Country",
+        blank=True,
+        related_name="findings",
+        verbose_name=_("countries"),
+        help_text=_("Countries it concerns."),
     )
-    vendors = models.ManyToManyField("tracker.Vendor", blank=True, related_name="findings")
-    technologies = models.ManyToManyField("tracker.Technology", blank=True, related_name="findings")
+    vendors = models.ManyToManyField(
+        "tracker.Vendor", blank=True, related_name="findings", verbose_name=_("vendors")
+    )
+    technologies = models.ManyToManyField(
+        "tracker.Technology",
+        blank=True,
+        related_name="findings",
+        verbose_name=_("technologies"),
+    )
     origin_countries = models.ManyToManyField(
         "tracker.Country",
         blank=True,
         related_name="findings_as_origin",
-        verbose_name="technology from",
-        help_text="Where the source says the technology it speaks of came from (e.g. Carnegie's "
-        "“China Tech?” column).",
+        verbose_name=_("technology from"),
+        help_text=_(
+            "Where the source says the technology it speaks of came from (e.g. Carnegie's "
+            "“China Tech?” column)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FindingManager()
-    history = HistoricalRecords()
+    # Named here: simple-history would otherwise read Meta's lazy name at import time.
+    history = HistoricalRecords(
+        verbose_name=_("historical finding"), verbose_name_plural=_("historical findings")
+    )
 
     class Meta(Cited.Meta):
         ordering = ["-as_of", "slug"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
 
     def __str__(self):
         return self.statement[:80]

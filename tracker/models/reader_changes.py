@@ -9,25 +9,26 @@ changes is a range of one small index.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class ReaderChange(models.TextChoices):
     """What a history record is to a reader, from the entry's state before and after it."""
 
-    NONE = "", "nothing readers saw"
-    PUBLISHED = "published", "published"
-    REPUBLISHED = "republished", "published again"
-    CHANGED = "changed", "changed"
-    RETRACTED = "retracted", "retracted"
-    UNPUBLISHED = "unpublished", "unpublished"
+    NONE = "", _("nothing readers saw")
+    PUBLISHED = "published", _("published")
+    REPUBLISHED = "republished", _("published again")
+    CHANGED = "changed", _("changed")
+    RETRACTED = "retracted", _("retracted")
+    UNPUBLISHED = "unpublished", _("unpublished")
 
 
 class ReaderChangeFields(models.Model):
     """The fields each historical deployment carries besides the entry's own."""
 
     reader_change = models.CharField(
-        "what readers saw change",
+        _("what readers saw change"),
         max_length=12,
         choices=ReaderChange,
         blank=True,

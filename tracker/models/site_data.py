@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteDataLoad(models.Model):
@@ -17,7 +18,8 @@ class SiteDataLoad(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "site data load"
+        verbose_name = _("site data load")
+        verbose_name_plural = _("site data loads")
 
     def __str__(self):
         return f"{self.name} ({self.sha256[:12]}, {self.loaded_at:%Y-%m-%d %H:%M})"

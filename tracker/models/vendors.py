@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .sources import Cited, is_web_address, web_address, web_address_or_empty
@@ -27,7 +29,7 @@ class VendorManager(models.Manager):
 
 
 class Vendor(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     # Two vendors called "Hikvision" and "HIKVISION" would split one company's record.
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     slug = models.SlugField(max_length=120, unique=True)
@@ -37,7 +39,8 @@ class Vendor(models.Model):
         null=True,
         blank=True,
         related_name="vendors_headquartered",
-        help_text="Country of the head office, where a source says so.",
+        verbose_name=_("headquarters"),
+        help_text=_("Country of the head office, where a source says so."),
     )
     # A head office decides where a vendor's technology "came from" on every entry it supplies,
     # so it is cited like any other claim: which source, its words and/or where in it.
@@ -47,32 +50,37 @@ class Vendor(models.Model):
         null=True,
         blank=True,
         related_name="vendors_located",
-        verbose_name="headquarters: source",
-        help_text="The source that gives the head office.",
+        verbose_name=_("headquarters: source"),
+        help_text=_("The source that gives the head office."),
     )
     headquarters_quote = models.TextField(
-        "headquarters: the source's words",
+        _("headquarters: the source's words"),
         blank=True,
-        help_text="The words that give the head office, in the source's language.",
+        help_text=_("The words that give the head office, in the source's language."),
     )
     headquarters_locator = models.CharField(
-        "headquarters: where in the source",
+        _("headquarters: where in the source"),
         max_length=300,
         blank=True,
-        help_text="Page, paragraph or record id.",
+        help_text=_("Page, paragraph or record id."),
     )
-    website = models.URLField(max_length=500, blank=True, validators=[web_address])
+    website = models.URLField(_("website"), max_length=500, blank=True, validators=[web_address])
     description = models.TextField(
-        "short description", blank=True, help_text="One or two sentences, from the sources."
+        _("short description"), blank=True, help_text=_("One or two sentences, from the sources.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VendorManager()
-    history = HistoricalRecords()
+    # Named here: simple-history would otherwise read Meta's lazy name at import time.
+    history = HistoricalRecords(
+        verbose_name=_("historical vendor"), verbose_name_plural=_("historical vendors")
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(headquarters__isnull=True)
@@ -81,7 +89,7 @@ class Vendor(models.Model):
                     & (~models.Q(headquarters_quote="") | ~models.Q(headquarters_locator=""))
                 ),
                 name="vendor_headquarters_cited",
-                violation_error_message=(
+                violation_error_message=_(
                     "Say which source gives the head office, with its words or where in it."
                 ),
             ),
@@ -105,12 +113,16 @@ class Vendor(models.Model):
     def clean(self):
         if self.headquarters_id and not self.headquarters_source_id:
             raise ValidationError(
-                {"headquarters_source": "Which source gives this head office? Cite it here."}
+                {
+                    "headquarters_source": gettext(
+                        "Which source gives this head office? Cite it here."
+                    )
+                }
             )
         if self.headquarters_id and not (self.headquarters_quote or self.headquarters_locator):
             raise ValidationError(
                 {
-                    "headquarters_quote": (
+                    "headquarters_quote": gettext(
                         "Copy the source's words for the head office, or say where in the "
                         "source they are."
                     )
@@ -119,7 +131,10 @@ class Vendor(models.Model):
         clash = Vendor.objects.filter(name_key=name_key(self.name)).exclude(pk=self.pk).first()
         if clash:
             raise ValidationError(
-                {"name": f"There is already a vendor called “{clash.name}”: add to that one."}
+                {
+                    "name": gettext("There is already a vendor called “%(name)s”: add to that one.")
+                    % {"name": clash.name}
+                }
             )
 
     def natural_key(self):
@@ -134,8 +149,10 @@ class VendorAliasManager(models.Manager):
 class VendorAlias(models.Model):
     """Another spelling of a vendor's name, so search and importers find the one vendor."""
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("vendor")
+    )
+    name = models.CharField(_("name"), max_length=200)
     # One spelling points at one vendor, whatever its case.
     name_key = models.CharField(max_length=200, unique=True, editable=False)
 
@@ -143,7 +160,8 @@ class VendorAlias(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "vendor aliases"
+        verbose_name = _("vendor alias")
+        verbose_name_plural = _("vendor aliases")
 
     def __str__(self):
         return self.name
@@ -160,7 +178,10 @@ class VendorAlias(models.Model):
         )
         if clash:
             raise ValidationError(
-                {"name": f"“{clash.name}” is already another name of {clash.vendor.name}."}
+                {
+                    "name": gettext("“%(name)s” is already another name of %(vendor)s.")
+                    % {"name": clash.name, "vendor": clash.vendor.name}
+                }
             )
 
     def natural_key(self):
@@ -180,20 +201,29 @@ class VendorRelation(Cited):
     """
 
     class Kind(models.TextChoices):
-        SUBSIDIARY = "subsidiary", "is a subsidiary of"
-        BRAND = "brand", "is a brand or product line of"
-        FORMER_NAME = "former_name", "is a former name of"
-        PARENT = "parent", "is the parent company of"
-        SPUN_OFF = "spun_off", "was spun off from"
+        SUBSIDIARY = "subsidiary", _("is a subsidiary of")
+        BRAND = "brand", _("is a brand or product line of")
+        FORMER_NAME = "former_name", _("is a former name of")
+        PARENT = "parent", _("is the parent company of")
+        SPUN_OFF = "spun_off", _("was spun off from")
 
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="relations")
-    kind = models.CharField(max_length=12, choices=Kind)
-    other = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="relations_to")
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.CASCADE, related_name="relations", verbose_name=_("vendor")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    other = models.ForeignKey(
+        Vendor,
+        on_delete=models.CASCADE,
+        related_name="relations_to",
+        verbose_name=_("other"),
+    )
 
     objects = VendorRelationManager()
 
     class Meta(Cited.Meta):
         ordering = ["vendor__name", "kind", "other__name"]
+        verbose_name = _("vendor relation")
+        verbose_name_plural = _("vendor relations")
         constraints = [
             *Cited.Meta.constraints,
             models.UniqueConstraint(

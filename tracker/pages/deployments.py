@@ -5,6 +5,7 @@ import unicodedata
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -42,7 +43,10 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         requested = self.request.GET.get("page", "1")
         page = paginator.get_page(requested)
         if requested != str(page.number) and "page" in self.request.GET:
-            self.page_notice = f"There is no page “{requested[:20]}”; showing page {page.number}."
+            self.page_notice = gettext("There is no page “%(page)s”; showing page %(number)s.") % {
+                "page": requested[:20],
+                "number": page.number,
+            }
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_filterset_kwargs(self, filterset_class):
@@ -75,7 +79,7 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
             self.tally.flows if self.filterset.is_valid() else [],
             list_links(self.filterset.data),
             FLOWS_SHOWN,
-            "Where these entries came from, and where they went",
+            gettext("Where these entries came from, and where they went"),
             "list-flows",
         )
         context["selection"] = heading(self.filterset, context["paginator"].count)
@@ -83,7 +87,7 @@ class DeploymentListView(exports.ListExportMixin, FilterView):
         context["map"] = world_map(
             counted_countries(self.tally.countries),
             self.narrowed_to_country,
-            title="Deployments matching these filters, per country",
+            title=gettext("Deployments matching these filters, per country"),
             origins=origins_shown(context["facets"]),
             focus=bool(context["chips"]),
         )

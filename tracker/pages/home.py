@@ -1,6 +1,7 @@
 """The home page: totals, the map, the timeline and the latest entries."""
 
 from django.db.models import Subquery
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from ..browse import tallies
@@ -63,12 +64,12 @@ class HomeView(TemplateView):
             latest=published_deployments().newest_first()[:6],
             since_last_import=history.since_last_import(),
             flows=FlowDiagram(
-                flows, list_links(), FLOWS_SHOWN, "Where the technology went", "flows"
+                flows, list_links(), FLOWS_SHOWN, gettext("Where the technology went"), "flows"
             ),
             map=world_map(
                 counted_countries((countries[pk], n) for pk, n in counts["per_country"].items()),
                 lambda c: list_link(country=c.iso2),
-                title="Published deployments per country",
+                title=gettext("Published deployments per country"),
                 origins=[(c.iso2, c.display_name) for c in exporters],
             ),
             top_exporters=exporters[:TOP_EXPORTERS],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
 from ..graphics.maps import BREAKS
@@ -62,13 +63,20 @@ class MatrixView(TemplateView):
         # Letters only: a code never holds anything else, and what is echoed stays plain.
         origin = "".join(ch for ch in params.get("origin", "").upper() if "A" <= ch <= "Z")[:2]
         if origin and origin not in {c.iso2 for c in origins}:
-            notices.append(f"No vendor with entries has its head office in “{origin}”: all shown.")
+            notices.append(
+                gettext("No vendor with entries has its head office in “%(code)s”: all shown.")
+                % {"code": origin}
+            )
             origin = ""
         elif params.get("origin") and not origin:
-            notices.append("That is not a country code: vendors from every country are shown.")
+            notices.append(
+                gettext("That is not a country code: vendors from every country are shown.")
+            )
         region = params.get("region", "").strip()[:40]
         if region and region not in REGIONS.values():
-            notices.append(f"“{region}” is not a region: every region is shown.")
+            notices.append(
+                gettext("“%(region)s” is not a region: every region is shown.") % {"region": region}
+            )
             region = ""
         vendors_size = choice(params, "vendors", VENDOR_SIZES)
         countries_size = choice(params, "countries", COUNTRY_SIZES)
@@ -130,8 +138,11 @@ class MatrixView(TemplateView):
                 link = label = ""
                 if n:
                     link = f"{base}?{urlencode({'vendor': vendor.slug, 'country': country.iso2})}"
-                    noun = "entry" if n == 1 else "entries"
-                    label = f"{vendor.name} in {country.display_name}: {n} {noun}"
+                    label = ngettext(
+                        "%(vendor)s in %(country)s: %(count)s entry",
+                        "%(vendor)s in %(country)s: %(count)s entries",
+                        n,
+                    ) % {"vendor": vendor.name, "country": country.display_name, "count": n}
                 row.cells.append((n, link, label, shade(n)))
             office = vendor.headquarters.display_name if vendor.headquarters else NO_HEAD_OFFICE
             grouped.setdefault(office, []).append(row)

@@ -5,6 +5,7 @@ it shows summary figures, one page of rows and a link to the filtered list, neve
 """
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext
 
 ROWS_PER_PAGE = 50
 
@@ -23,5 +24,8 @@ def page_of(request, queryset, per_page=None, count=None):
     page = paginator.get_page(requested)
     notice = ""
     if "page" in request.GET and requested != str(page.number):
-        notice = f"There is no page “{requested[:20]}”; showing page {page.number}."
+        notice = gettext("There is no page “%(page)s”; showing page %(number)s.") % {
+            "page": requested[:20],
+            "number": page.number,
+        }
     return page, notice

@@ -9,6 +9,7 @@ the rest. Nothing on it grows with the number of entries: its figures are read f
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
 from ..browse.records import TOP, RecordCounts, countries_per_vendor
@@ -109,9 +110,12 @@ class CountryDetailView(DetailView):
                 RecordCounts.everything().countries(),
                 lambda c: reverse("country-detail", args=[c.slug]),
                 highlight=country.iso2,
-                title=f"{country.display_name} among all countries with deployments",
+                title=gettext("%(country)s among all countries with deployments")
+                % {"country": country},
             ),
-            timeline=Timeline(here.years(), title=f"Deployments in {country.display_name}"),
+            timeline=Timeline(
+                here.years(), title=gettext("Deployments in %(country)s") % {"country": country}
+            ),
             technologies=here.involved(Technology.objects, Fact.TECHNOLOGY),
             designations=Designation.objects.filter(vendor_id__in=here.keys(Fact.VENDOR))
             .select_related("vendor")
@@ -163,8 +167,8 @@ class VendorDetailView(DetailView):
             vendor.slug,
             supplied,
             published_deployments().filter(vendors=vendor),
-            f"Where {vendor.name} has supplied",
-            f"Deployments naming {vendor.name}",
+            gettext("Where %(vendor)s has supplied") % {"vendor": vendor.name},
+            gettext("Deployments naming %(vendor)s") % {"vendor": vendor.name},
         )
         return super().get_context_data(
             supplied=figures,
@@ -210,8 +214,8 @@ class TechnologyDetailView(DetailView):
             technology.slug,
             using,
             published_deployments().filter(technologies=technology),
-            f"{technology.name}: entries per country",
-            f"Deployments of {technology.name}",
+            gettext("%(technology)s: entries per country") % {"technology": technology},
+            gettext("Deployments of %(technology)s") % {"technology": technology},
         )
         return super().get_context_data(
             using=figures,

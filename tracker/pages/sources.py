@@ -4,6 +4,7 @@ import unicodedata
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from ..models import Citation, Country, Deployment, Designation, Finding, Source, Technology
@@ -11,7 +12,7 @@ from .common import findings_for_display
 from .paging import page_of
 
 # How /sources/ can be sorted (?sort=), the first being the default.
-SOURCE_SORTS = {"newest": "Newest first", "title": "Title", "cited": "Most cited"}
+SOURCE_SORTS = {"newest": _("Newest first"), "title": _("Title"), "cited": _("Most cited")}
 MAX_QUERY_LENGTH = 200
 # Findings shown on a source's page; a dataset can back a finding per country.
 FINDINGS_SHOWN = 20
