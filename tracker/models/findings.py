@@ -55,8 +55,8 @@ class Finding(Cited):
             "“China Tech?” column)."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FindingManager()
     # Named here: simple-history would otherwise read Meta's lazy name at import time.

@@ -68,8 +68,8 @@ class Vendor(models.Model):
     description = models.TextField(
         _("short description"), blank=True, help_text=_("One or two sentences, from the sources.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VendorManager()
     # Named here: simple-history would otherwise read Meta's lazy name at import time.
