@@ -11,7 +11,8 @@ WORKERS ?= 2
 STAMP_APP := $(VENV)/.installed-app
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev setup run dev test chromium lint check data map bench clean
+.PHONY: help install install-dev setup run dev test chromium lint check data map bench clean \
+	catalogues messages gettext
 
 help:
 	@echo "make run      set up (venv, install, migrate, load the article's data, static) and serve on http://$(HOST):$(PORT)"
@@ -41,7 +42,7 @@ install-dev: $(STAMP_DEV)
 # fixture once per database (a restart never undoes editors' work; --update loads a changed
 # file) and gives each record its first history entry, so that the first edit of a loaded entry
 # shows readers what it changed.
-setup: install
+setup: install catalogues
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_site_data
 	$(BIN)/python manage.py setup_roles
@@ -89,8 +90,32 @@ chromium:
 # are built once): on two cores about half the time of one. TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= 2
 
-test: install-dev chromium
+test: install-dev chromium catalogues gettext
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
+# French and English (issue 14). The catalogues' sources (tracker/locale/*/LC_MESSAGES/django.po)
+# are committed; the compiled .mo files are built here, by Babel in Python, so serving needs no
+# gettext. `make messages` brings the .po files up to date with the code and templates (it needs
+# GNU gettext's xgettext, as the test that no string lacks its French translation does).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard tracker/locale/*/LC_MESSAGES/django.po))
+catalogues: $(CATALOGUES)
+tracker/locale/%/LC_MESSAGES/django.mo: tracker/locale/%/LC_MESSAGES/django.po | $(STAMP_APP)
+	$(BIN)/pybabel -q compile --domain django --directory tracker/locale --locale $*
+
+MESSAGES_IGNORE := --ignore=tests --ignore=staticfiles --ignore=var --ignore=build --ignore=mutants
+messages: install gettext
+	$(BIN)/python manage.py makemessages --locale fr --no-obsolete $(MESSAGES_IGNORE)
+
+gettext:
+	@if ! command -v xgettext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing GNU gettext (makemessages, and the test of missing translations)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null \
+	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null; }; \
+	  else \
+	    echo "makemessages needs GNU gettext: sudo apt-get install gettext"; exit 1; \
+	  fi; \
+	fi
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -30,16 +30,16 @@ PARAMS = [
 ]
 PAGES = [
     "/",
-    "/deployments/",
-    "/deployments/belgrade-huawei-safe-city/",
-    "/countries/",
-    "/countries/serbia/",
-    "/vendors/",
-    "/vendors/huawei/",
-    "/technologies/safe-city/",
-    "/sources/",
-    "/sources/qg-2021-08-28-surveillance-export/",
-    "/findings/",
+    "/en/deployments/",
+    "/en/deployments/belgrade-huawei-safe-city/",
+    "/en/countries/",
+    "/en/countries/serbia/",
+    "/en/vendors/",
+    "/en/vendors/huawei/",
+    "/en/technologies/safe-city/",
+    "/en/sources/",
+    "/en/sources/qg-2021-08-28-surveillance-export/",
+    "/en/findings/",
 ]
 
 
@@ -101,14 +101,14 @@ class TestBadInput:
         ],
     )
     def test_bad_filter_values_get_a_clear_message_and_a_400(self, client, query, message):
-        response = client.get("/deployments/?" + query)
+        response = client.get("/en/deployments/?" + query)
         assert response.status_code == 400
         body = response.content.decode()
         assert message in body
         assert "No results" in body
 
     def test_a_10000_character_code_is_not_echoed_in_full(self, client):
-        response = client.get("/deployments/?country=" + "A" * 10_000)
+        response = client.get("/en/deployments/?country=" + "A" * 10_000)
         assert response.status_code == 400
         assert "A" * 100 not in main_text(response.content.decode()).split("</form>", 1)[1]
 
@@ -136,7 +136,7 @@ class TestBadInput:
         ],
     )
     def test_odd_input_never_breaks_the_list(self, client, query):
-        response = client.get("/deployments/?" + query)
+        response = client.get("/en/deployments/?" + query)
         assert response.status_code in (200, 400)
         body = response.content.decode()
         assert "\x00" not in body
@@ -144,7 +144,7 @@ class TestBadInput:
 
     @pytest.mark.parametrize("query", ["page=999", "page=abc"])
     def test_a_page_that_does_not_exist_says_which_page_is_shown(self, client, query):
-        response = client.get("/deployments/?" + query)
+        response = client.get("/en/deployments/?" + query)
         assert response.status_code == 200
         assert "showing page 1" in response.content.decode()
 
@@ -152,7 +152,7 @@ class TestBadInput:
         "param", ["q", "country", "vendor", "region", "start_year_min", "page"]
     )
     def test_input_is_never_echoed_unescaped_on_the_list(self, client, param):
-        body = text_of(client.get("/deployments/", {param: SCRIPT}))
+        body = text_of(client.get("/en/deployments/", {param: SCRIPT}))
         assert SCRIPT not in body
         assert "<script" not in body.lower()
 
@@ -191,7 +191,7 @@ class TestBadInput:
     @example(params={"format": ["CSV"]})  # an export, streamed: once mistaken for a page here
     @example(params={"format": ["CSV"], "country": ["<SCRIPT"]})  # echoed in a plain-text 400
     def test_the_list_answers_any_filters_with_results_or_a_message(self, client, params):
-        response = client.get("/deployments/", params)
+        response = client.get("/en/deployments/", params)
         assert response.status_code in (200, 400)
         body = text_of(response)
         assert "<script" not in body.lower()
@@ -200,7 +200,7 @@ class TestBadInput:
 
     def test_a_reader_can_still_use_a_page_after_bad_input(self, client):
         published_deployment(slug="still-here", title="Still here")
-        response = client.get("/deployments/?start_year_min=abc&q=Still")
+        response = client.get("/en/deployments/?start_year_min=abc&q=Still")
         assert response.status_code == 400
         body = response.content.decode()
         assert 'value="Still"' in body  # what they typed is kept in the form

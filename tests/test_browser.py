@@ -106,7 +106,7 @@ def test_an_editor_submits_a_sourced_entry_and_a_publisher_publishes_it(editoria
     assert "published" in publisher.content()
 
     reader = browser.page()
-    reader.goto(browser.base + "/deployments/?country=RS")
+    reader.goto(browser.base + "/en/deployments/?country=RS")
     reader.get_by_role("link", name="Novi Sad traffic cameras").click()
     assert "The council approved forty cameras." in reader.locator(".citation").inner_text()
     assert reader.locator(".citation a.source-link").get_attribute("href") == (
@@ -117,7 +117,7 @@ def test_an_editor_submits_a_sourced_entry_and_a_publisher_publishes_it(editoria
 
 def _public_list(browser):
     page = browser.page()
-    page.goto(browser.base + "/deployments/")
+    page.goto(browser.base + "/en/deployments/")
     return page.content()
 
 
@@ -130,12 +130,12 @@ CONTRAST_SCRIPT = (Path(__file__).parent / "contrast.js").read_text()
     "path",
     [
         "/",
-        "/deployments/",
-        "/deployments/?start_year_min=abc",
-        "/deployments/belgrade-huawei-safe-city/",
-        "/countries/serbia/",
-        "/vendors/hikvision/",
-        "/data/",
+        "/en/deployments/",
+        "/en/deployments/?start_year_min=abc",
+        "/en/deployments/belgrade-huawei-safe-city/",
+        "/en/countries/serbia/",
+        "/en/vendors/hikvision/",
+        "/en/data/",
     ],
 )
 def test_text_on_public_pages_meets_wcag_aa_contrast(browser, path):

@@ -59,7 +59,7 @@ def test_from_home_a_reader_reaches_chinese_facial_recognition_in_two_clicks(bro
     page.goto(browser.base + "/")
 
     page.locator(".exporter-list").get_by_role("link", name="China").click()  # 1
-    page.wait_for_url(re.compile(r"/deployments/\?origin=CN$"))
+    page.wait_for_url(re.compile(r"/en/deployments/\?origin=CN$"))
     page.locator("#facet-technology").get_by_label("Facial recognition").check()  # 2
     page.wait_for_url(re.compile(r"technology=facial-recognition"))
 
@@ -76,7 +76,7 @@ def test_from_home_a_reader_reaches_chinese_facial_recognition_in_two_clicks(bro
 
 def test_typing_a_name_narrows_a_long_list_of_options(browser):
     page = browser.page(DESKTOP)
-    page.goto(browser.base + "/deployments/")
+    page.goto(browser.base + "/en/deployments/")
     countries = page.locator("#options-country label.option")
     assert countries.count() >= 15
 
@@ -94,7 +94,7 @@ def test_typing_a_name_narrows_a_long_list_of_options(browser):
 
 def test_ticking_a_box_applies_it_at_once_and_its_chip_takes_it_away(browser):
     page = browser.page(DESKTOP)
-    page.goto(browser.base + "/deployments/")
+    page.goto(browser.base + "/en/deployments/")
     page.locator("#facet-country").get_by_label("Kenya").check()
     page.wait_for_url(re.compile(r"country=KE"))
     assert page.title().startswith("Deployments in Kenya: 2 entries")
@@ -103,14 +103,14 @@ def test_ticking_a_box_applies_it_at_once_and_its_chip_takes_it_away(browser):
     assert page.evaluate("document.activeElement.id") == "f-country-ke"
 
     page.get_by_role("link", name="Remove filter Country: Kenya").click()
-    page.wait_for_url(re.compile(r"/deployments/\?$|/deployments/$"))
+    page.wait_for_url(re.compile(r"/en/deployments/\?$|/deployments/$"))
     assert page.locator("h1").inner_text().startswith("Deployments: ")
     assert browser.hosts == {browser.own_host}
 
 
 def test_without_javascript_the_apply_button_filters_and_chips_still_work(browser):
     page = browser.page(DESKTOP, javascript=False)
-    page.goto(browser.base + "/deployments/")
+    page.goto(browser.base + "/en/deployments/")
     # No script: the type-to-filter boxes stay hidden (they could not work), the panel is open.
     assert not page.locator(".facet-find").first.is_visible()
     page.locator("#facet-country").get_by_label("Kenya").check()

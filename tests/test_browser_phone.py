@@ -48,7 +48,7 @@ def browser(entries, live_server):
         yield browser
 
 
-@pytest.mark.parametrize("path", ["/deployments/", "/deployments/?origin=CN&country=KE&q=city"])
+@pytest.mark.parametrize("path", ["/en/deployments/", "/en/deployments/?origin=CN&country=KE&q=city"])
 def test_on_a_phone_the_first_result_starts_within_the_first_900_pixels(browser, path):
     page = browser.page(PHONE)
     page.goto(browser.base + path)
@@ -65,7 +65,7 @@ def test_on_a_phone_the_first_result_starts_within_the_first_900_pixels(browser,
 def test_no_public_page_scrolls_sideways_on_a_phone(browser):
     page = browser.page(PHONE)
     wider = {}
-    for path in [*PUBLIC_PAGES, "/deployments/?origin=CN&vendor=hikvision"]:
+    for path in [*PUBLIC_PAGES, "/en/deployments/?origin=CN&vendor=hikvision"]:
         page.goto(browser.base + path)
         width, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width > screen:
@@ -76,7 +76,7 @@ def test_no_public_page_scrolls_sideways_on_a_phone(browser):
 
 def test_on_a_phone_each_entry_is_a_card_with_each_value_labelled(browser):
     page = browser.page(PHONE)
-    page.goto(browser.base + "/deployments/?country=KE")
+    page.goto(browser.base + "/en/deployments/?country=KE")
     card = page.locator("table.deployments tbody tr").first
     labels = card.locator("td").evaluate_all(
         "cells => cells.map(td => getComputedStyle(td, '::before').content)"
@@ -122,7 +122,7 @@ def test_on_a_phone_the_timeline_and_the_map_legend_are_legible(browser):
 
 def test_on_a_wide_screen_the_legend_is_beside_the_map_and_the_map_above_the_list(browser):
     page = browser.page(DESKTOP)
-    page.goto(browser.base + "/deployments/?origin=CN")
+    page.goto(browser.base + "/en/deployments/?origin=CN")
     map_box = page.locator("svg.world-map").bounding_box()
     legend_box = page.locator(".map-legend").bounding_box()
     assert legend_box["x"] > map_box["x"] + map_box["width"] - 1
@@ -135,9 +135,9 @@ def test_on_a_wide_screen_the_legend_is_beside_the_map_and_the_map_above_the_lis
 def test_axe_finds_no_serious_or_critical_violation_on_public_pages(browser, viewport):
     page = browser.page(viewport)
     found = {}
-    for path in [*PUBLIC_PAGES, "/deployments/?origin=CN&country=KE", "/deployments/?country=ZZ"]:
+    for path in [*PUBLIC_PAGES, "/en/deployments/?origin=CN&country=KE", "/en/deployments/?country=ZZ"]:
         page.goto(browser.base + path)
-        if viewport == PHONE and path.split("?")[0] == "/deployments/":
+        if viewport == PHONE and path.split("?")[0] == "/en/deployments/":
             page.locator("details.filters-panel > summary").click()  # the filters too
         violations = serious_accessibility_violations(page)
         if violations:

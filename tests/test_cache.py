@@ -22,7 +22,7 @@ from tracker.ops import cache as page_cache
 
 pytestmark = pytest.mark.django_db
 
-LIST = "/deployments/"
+LIST = "/en/deployments/"
 
 
 def admin_url(model, view, *args):

@@ -33,7 +33,7 @@ VALID = {
 
 
 def url(deployment):
-    return f"/deployments/{deployment.slug}/corrections/"
+    return f"/en/deployments/{deployment.slug}/corrections/"
 
 
 def send(client, deployment, address=READER, **data):
@@ -302,7 +302,7 @@ def test_an_entry_without_a_public_page_answers_404(client, state, admin_user):
 
 
 def test_an_unknown_entry_answers_404(client):
-    assert client.post("/deployments/no-such-entry/corrections/", VALID).status_code == 404
+    assert client.post("/en/deployments/no-such-entry/corrections/", VALID).status_code == 404
 
 
 def test_a_get_goes_to_the_form_on_the_entrys_page(client, deployment):
@@ -332,7 +332,7 @@ def render_form(deployment, form=None, request=None):
     return render_to_string(
         "includes/correction_form.html",
         {"correction_form": CorrectionForm() if form is None else form, "deployment": deployment},
-        request=request or RequestFactory().get("/"),
+        request=request or RequestFactory().get("/en/"),
     )
 
 
@@ -349,7 +349,7 @@ class TestTheForm:
         assert 'maxlength="2000"' in html
         assert 'type="url"' in html
         assert 'type="email"' in html
-        assert f'action="/deployments/{deployment.slug}/corrections/"' in html
+        assert f'action="/en/deployments/{deployment.slug}/corrections/"' in html
         assert 'method="post"' in html
         assert "<script" not in html
         assert "//" not in html.replace("https://example.org/report", "")

@@ -15,13 +15,13 @@ from tracker.exports import CITATION_FIELDS, COLUMNS
 @pytest.fixture
 def page(client, article):
     """The /data/ page (the article fixture and plain static storage come from conftest)."""
-    response = client.get("/data/")
+    response = client.get("/en/data/")
     assert response.status_code == 200
     return response.content.decode()
 
 
 def test_the_data_page_documents_every_column_of_the_csv_in_order(client, page):
-    export = client.get("/deployments/", {"format": "csv"}).getvalue().decode("utf-8-sig")
+    export = client.get("/en/deployments/", {"format": "csv"}).getvalue().decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(export)))
 
     documented = re.findall(r'<tr id="field-([a-z_]+)">', page)
@@ -69,8 +69,8 @@ def test_the_data_page_lists_the_feeds_and_advertises_the_latest(page):
 
 
 def test_the_data_page_links_to_the_downloads(page):
-    assert 'href="/deployments/?format=csv"' in page
-    assert 'href="/deployments/?format=json"' in page
+    assert 'href="/en/deployments/?format=csv"' in page
+    assert 'href="/en/deployments/?format=json"' in page
     assert "<code>http://testserver/deployments/belgrade-huawei-safe-city.json</code>" in page
 
 
@@ -79,7 +79,7 @@ def test_the_data_page_links_to_the_downloads(page):
 
 @pytest.fixture
 def bare_page(client, db):
-    response = client.get("/data/")
+    response = client.get("/en/data/")
     assert response.status_code == 200
     return response.content.decode()
 

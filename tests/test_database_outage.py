@@ -215,7 +215,7 @@ def assert_unavailable_page(status, headers, body):
 
 def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(cluster, site):
     reader = Browser(site)
-    status, _, page, _ = reader.request("/deployments/belgrade-huawei-safe-city/")
+    status, _, page, _ = reader.request("/en/deployments/belgrade-huawei-safe-city/")
     assert status == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert reader.request("/readyz")[:3:2] == (200, "ready\n")
@@ -228,7 +228,7 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
     )  # fmt: skip
     try:
         wait_for_lock(cluster)
-        status, headers, body, seconds = reader.request("/deployments/")
+        status, headers, body, seconds = reader.request("/en/deployments/")
         assert_unavailable_page(status, headers, body)
         assert seconds < STATEMENT_TIMEOUT + 3
     finally:
@@ -240,16 +240,16 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
     # PostgreSQL's can fire. The request's deadline cuts it: a 503, not gunicorn's kill at 30 s.
     cluster.freeze()
     try:
-        status, headers, body, seconds = reader.request("/deployments/")
+        status, headers, body, seconds = reader.request("/en/deployments/")
         assert_unavailable_page(status, headers, body)
         assert seconds < UNAVAILABLE_WITHIN
     finally:
         cluster.thaw()
-    assert reader.request("/deployments/")[0] == 200
+    assert reader.request("/en/deployments/")[0] == 200
 
     cluster.stop()
     try:
-        status, headers, body, seconds = reader.request("/deployments/")
+        status, headers, body, seconds = reader.request("/en/deployments/")
         assert_unavailable_page(status, headers, body)
         assert seconds < 5
         assert reader.request("/healthz")[0] == 200
@@ -258,17 +258,17 @@ def test_a_database_outage_is_a_503_and_the_site_recovers_without_a_restart(clus
 
         typed = "The cameras were installed in 2019, not 2020 (city council minutes)."
         status, headers, body, _ = reader.request(
-            "/deployments/belgrade-huawei-safe-city/corrections/",
+            "/en/deployments/belgrade-huawei-safe-city/corrections/",
             {"csrfmiddlewaretoken": token, "message": typed, "email": "", "source_url": ""},
         )
         assert_unavailable_page(status, headers, body)
         assert "Your correction has not been sent: it could not be saved." in body
         assert typed in body
-        assert 'action="/deployments/belgrade-huawei-safe-city/corrections/"' in body
+        assert 'action="/en/deployments/belgrade-huawei-safe-city/corrections/"' in body
     finally:
         cluster.start()
 
-    status, _, body, _ = reader.request("/deployments/")
+    status, _, body, _ = reader.request("/en/deployments/")
     assert status == 200
     assert "Belgrade" in body
     assert reader.request("/readyz")[0] == 200
@@ -286,7 +286,7 @@ def test_make_backup_then_make_restore_brings_back_what_was_lost(cluster, site, 
         command = [str(cluster.bin / "psql"), cluster.url, "-tAc", sql]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
-    page = "/deployments/belgrade-huawei-safe-city/"
+    page = "/en/deployments/belgrade-huawei-safe-city/"
     summary = psql(
         "select summary from tracker_deployment where slug = 'belgrade-huawei-safe-city'"
     )

@@ -17,7 +17,7 @@ from tests.factories import (
 from tracker.models import Deployment, Source
 
 pytestmark = pytest.mark.django_db
-URL = "/deployments/"
+URL = "/en/deployments/"
 
 
 def listed(client, query=""):
@@ -248,8 +248,8 @@ def test_the_article_lists_belgrade_by_huawei_for_serbia_and_nothing_from_the_us
     body = response.content.decode()
     assert "1 deployment<" in body
     results = body.split('class="results"')[1]
-    assert 'href="/deployments/belgrade-huawei-safe-city/"' in results
-    assert 'href="/vendors/huawei/"' in results
+    assert 'href="/en/deployments/belgrade-huawei-safe-city/"' in results
+    assert 'href="/en/vendors/huawei/"' in results
     for american in Deployment.objects.filter(country__iso2="US"):
         assert american.get_absolute_url() not in body
         assert american.locality not in results

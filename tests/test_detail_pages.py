@@ -44,12 +44,12 @@ class TestTheArticlesPages:
             deployment__slug="belgrade-huawei-safe-city", quote__startswith="À l’image de Belgrade"
         ).quote
         article = Source.objects.get(slug=ARTICLE)
-        body = page(client, "/deployments/belgrade-huawei-safe-city/")
+        body = page(client, "/en/deployments/belgrade-huawei-safe-city/")
         assert escape(quote) in body
         assert f'href="{escape(article.url)}"' in body
 
     def test_the_belgrade_page_shows_every_field(self, client):
-        body = page(client, "/deployments/belgrade-huawei-safe-city/")
+        body = page(client, "/en/deployments/belgrade-huawei-safe-city/")
         shows(
             body,
             "Safe City",
@@ -77,7 +77,7 @@ class TestTheArticlesPages:
             assert f'href="{escape(article.url)}"' in body, deployment.slug
 
     def test_the_country_page_lists_its_deployments_and_vendors(self, client):
-        body = page(client, "/countries/united-states/")
+        body = page(client, "/en/countries/united-states/")
         for locality in ["Massachusetts", "Colorado", "Tennessee"]:
             assert locality in body
         assert "Hikvision" in body
@@ -88,7 +88,7 @@ class TestTheArticlesPages:
         assert "Dahua" not in restrictions  # Dahua supplied France, not the United States
 
     def test_the_vendor_page_lists_deployments_by_country_and_designations(self, client):
-        body = page(client, "/vendors/hikvision/")
+        body = page(client, "/en/vendors/hikvision/")
         shows(body, "United States", "France", "China", "Massachusetts")
         shows(body, "United States government", "Blacklist of Chinese AI companies")
         assert "October 2019" in body
@@ -98,7 +98,7 @@ class TestTheArticlesPages:
         assert countries.index("France") < countries.index("United States")
 
     def test_the_source_page_lists_the_claims_that_cite_it(self, client):
-        body = page(client, f"/sources/{ARTICLE}/")
+        body = page(client, f"/en/sources/{ARTICLE}/")
         for deployment in Deployment.objects.published():
             assert escape(deployment.title) in body
         shows(body, "Julien Moschetti", "QG", "28 August 2021", "News article")
@@ -106,17 +106,17 @@ class TestTheArticlesPages:
         assert f'href="{escape(article.url)}"' in body
 
     def test_a_source_credited_by_the_article_lists_what_it_is_credited_for(self, client):
-        body = page(client, "/sources/thomson-reuters-foundation-2021-02/")
+        body = page(client, "/en/sources/thomson-reuters-foundation-2021-02/")
         assert "London boroughs" in body
         assert "no URL known" in body
 
     def test_the_technology_page_says_where_and_by_whom(self, client):
-        body = page(client, "/technologies/facial-recognition/")
+        body = page(client, "/en/technologies/facial-recognition/")
         assert "Serbia" in body and "Huawei" in body
         assert "Hikvision" not in body
 
     def test_the_findings_page_shows_the_carnegie_count_with_its_source(self, client):
-        body = page(client, "/findings/")
+        body = page(client, "/en/findings/")
         assert "63 countries" in body
         assert "63 pays ont ainsi importé" in body
 
@@ -188,14 +188,14 @@ def test_a_deployment_page_shows_every_field_and_its_citations(client):
 
 def test_a_country_page_shows_its_codes_and_region(client):
     published_deployment(country=country("RS"), title="Serbian entry")
-    body = page(client, "/countries/serbia/")
+    body = page(client, "/en/countries/serbia/")
     shows(body, "Serbia", "RS", "SRB", "Southern Europe", "Serbian entry")
 
 
 def test_a_country_page_lists_the_vendors_present_with_their_headquarters(client):
     vendor = VendorFactory(name="Acme Vision", headquarters=country("CN"))
     published_deployment(country=country("KE"), vendors=[vendor])
-    body = page(client, "/countries/kenya/")
+    body = page(client, "/en/countries/kenya/")
     present = body.split("Vendors present")[1].split("</section>")[0]
     assert "Acme Vision" in present
     assert "China" in present
@@ -316,19 +316,19 @@ def test_an_unpublished_entry_is_hidden_from_readers_everywhere(client, state):
     page(client, hidden.get_absolute_url(), status=404)
     for path in [
         "/",
-        "/deployments/",
-        "/deployments/?country=FR",
-        "/deployments/?q=secret",
-        "/countries/france/",
-        "/vendors/acme/",
-        "/technologies/gait/",
-        "/sources/leak/",
+        "/en/deployments/",
+        "/en/deployments/?country=FR",
+        "/en/deployments/?q=secret",
+        "/en/countries/france/",
+        "/en/vendors/acme/",
+        "/en/technologies/gait/",
+        "/en/sources/leak/",
     ]:
         body = page(client, path)
         assert "Secret draft entry" not in body, path
         assert "Words nobody may read yet." not in body, path
-    assert "Secretvendor" not in page(client, "/countries/france/")
-    assert "Secretvendor" not in page(client, "/technologies/gait/")
+    assert "Secretvendor" not in page(client, "/en/countries/france/")
+    assert "Secretvendor" not in page(client, "/en/technologies/gait/")
 
 
 def test_a_newly_published_entry_reports_no_change_since_publication(client):
@@ -352,11 +352,11 @@ def test_a_change_after_publication_is_listed_on_the_entry(client):
 @pytest.mark.parametrize(
     "path",
     [
-        "/deployments/no-such-entry/",
-        "/countries/atlantis/",
-        "/vendors/nobody/",
-        "/sources/nothing/",
-        "/technologies/telepathy/",
+        "/en/deployments/no-such-entry/",
+        "/en/countries/atlantis/",
+        "/en/vendors/nobody/",
+        "/en/sources/nothing/",
+        "/en/technologies/telepathy/",
         "/no/such/page/",
     ],
 )
@@ -366,7 +366,7 @@ def test_an_unknown_address_is_a_404_page(client, path):
 
 
 def test_a_country_without_entries_says_so(client):
-    body = page(client, "/countries/germany/")
+    body = page(client, "/en/countries/germany/")
     assert "No published deployment in this country yet." in body
 
 
@@ -381,7 +381,7 @@ def test_an_imported_entry_names_its_dataset_and_links_to_everything_from_it(cli
     body = page(client, imported.get_absolute_url())
     assert "<dt>Dataset</dt>" in body
     assert "AI Global Surveillance Index (2019)</a>, row 58 (Serbia)" in body
-    assert 'href="/deployments/?dataset=carnegie-aigs-2019"' in body
+    assert 'href="/en/deployments/?dataset=carnegie-aigs-2019"' in body
 
 
 def test_an_entry_from_no_dataset_shows_no_dataset_line(client):

@@ -21,24 +21,24 @@ def hostile(db):
 
 
 def test_the_entry_page_shows_the_summary_as_text(client, hostile):
-    body = client.get("/deployments/hostile/").content.decode()
+    body = client.get("/en/deployments/hostile/").content.decode()
     assert SCRIPT not in body
     assert "<img src=x" not in body
     assert f"A summary with {ESCAPED} and &lt;img src=x onerror=alert(1)&gt;." in body
 
 
-@pytest.mark.parametrize("path", ["/", "/deployments/", "/vendors/acme/", "/countries/serbia/"])
+@pytest.mark.parametrize("path", ["/", "/en/deployments/", "/en/vendors/acme/", "/en/countries/serbia/"])
 def test_list_rows_show_the_title_as_text(client, hostile, path):
     body = client.get(path).content.decode()
     assert SCRIPT not in body
     assert "<b>bold</b>" not in body
-    assert f'<a href="/deployments/hostile/">Cameras {ESCAPED} &lt;b&gt;bold&lt;/b&gt;</a>' in body
+    assert f'<a href="/en/deployments/hostile/">Cameras {ESCAPED} &lt;b&gt;bold&lt;/b&gt;</a>' in body
 
 
 def test_the_list_sidebar_shows_a_vendor_name_as_text(client):
     vendor = VendorFactory(name=f"Acme {SCRIPT}", slug="acme-x")
     published_deployment(vendors=[vendor])
-    body = client.get("/deployments/").content.decode()
+    body = client.get("/en/deployments/").content.decode()
     assert SCRIPT not in body
     assert (
         f'value="acme-x"> <span class="option-label">Acme {ESCAPED}</span> '

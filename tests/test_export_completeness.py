@@ -78,21 +78,21 @@ def received(response):
 
 
 def test_a_csv_export_that_fails_midway_says_so_in_its_last_row(client, failing_midway):
-    text = received(client.get("/deployments/", {"format": "csv"}))
+    text = received(client.get("/en/deployments/", {"format": "csv"}))
     assert text.endswith("# export failed,1\r\n")
     with pytest.raises(IncompleteExport, match="failed midway"):
         read_csv(text)
 
 
 def test_a_json_export_that_fails_midway_is_not_valid_json(client, failing_midway):
-    text = received(client.get("/deployments/", {"format": "json"}))
+    text = received(client.get("/en/deployments/", {"format": "json"}))
     with pytest.raises(json.JSONDecodeError):
         json.loads(text)
 
 
 def test_a_csv_whose_end_row_counts_other_rows_is_refused(client, db):
     published_deployment()
-    text = b"".join(client.get("/deployments/", {"format": "csv"}).streaming_content).decode()
+    text = b"".join(client.get("/en/deployments/", {"format": "csv"}).streaming_content).decode()
     assert read_csv(text)
     with pytest.raises(IncompleteExport, match="counts 2 rows"):
         read_csv(text.replace("# end of export,1", "# end of export,2"))
@@ -103,18 +103,18 @@ def test_past_the_workers_export_slots_a_reader_is_told_to_retry_and_pages_still
 ):
     settings.TRACKER_EXPORTS_PER_WORKER = 1
     published_deployment()
-    streaming = client.get("/deployments/", {"format": "csv"})
+    streaming = client.get("/en/deployments/", {"format": "csv"})
     assert streaming.status_code == 200
-    busy = client.get("/deployments/", {"format": "json"})
+    busy = client.get("/en/deployments/", {"format": "json"})
     assert busy.status_code == 503
     assert busy["Retry-After"] == str(slots.RETRY_AFTER_SECONDS)
     assert "try again" in busy.content.decode()
-    assert client.get("/deployments/").status_code == 200
+    assert client.get("/en/deployments/").status_code == 200
     b"".join(streaming.streaming_content)  # the first download ends: its slot is free again
-    assert client.get("/deployments/", {"format": "json"}).status_code == 200
+    assert client.get("/en/deployments/", {"format": "json"}).status_code == 200
 
 
 def test_the_data_page_tells_readers_how_to_check_a_file_is_complete(client, db):
-    page = client.get("/data/").content.decode()
+    page = client.get("/en/data/").content.decode()
     assert "# end of export,N" in page
     assert "# export failed,N" in page

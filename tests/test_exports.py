@@ -80,7 +80,7 @@ def export_json(response):
 
 
 def test_the_csv_of_france_has_exactly_the_two_french_entries_with_their_citations(client, article):
-    response = client.get("/deployments/", {"country": "FR", "format": "csv"})
+    response = client.get("/en/deployments/", {"country": "FR", "format": "csv"})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv; charset=utf-8")
@@ -99,7 +99,7 @@ def test_the_csv_of_france_has_exactly_the_two_french_entries_with_their_citatio
 
 
 def test_the_csv_lists_vendors_and_codes_separated_by_semicolons(client, article):
-    response = client.get("/deployments/", {"vendor": "dahua", "country": "FR", "format": "csv"})
+    response = client.get("/en/deployments/", {"vendor": "dahua", "country": "FR", "format": "csv"})
 
     (row,) = csv_rows(response)
     assert row["vendors"] == "Dahua; Hikvision"
@@ -111,14 +111,14 @@ def test_the_csv_lists_vendors_and_codes_separated_by_semicolons(client, article
 
 
 def test_the_csv_header_is_exactly_the_documented_columns(client, article):
-    response = client.get("/deployments/", {"format": "csv"})
+    response = client.get("/en/deployments/", {"format": "csv"})
 
     assert csv_header(response) == [field.name for field in COLUMNS]
 
 
 def test_the_json_export_parses_and_says_the_same_as_the_csv(client, article):
-    as_json = export_json(client.get("/deployments/", {"country": "FR", "format": "json"}))
-    as_csv = csv_rows(client.get("/deployments/", {"country": "FR", "format": "csv"}))
+    as_json = export_json(client.get("/en/deployments/", {"country": "FR", "format": "json"}))
+    as_csv = csv_rows(client.get("/en/deployments/", {"country": "FR", "format": "csv"}))
 
     assert as_json["count"] == len(as_json["results"]) == 2
     assert as_json["licence"] == "CC BY 4.0"
@@ -131,7 +131,7 @@ def test_the_json_export_parses_and_says_the_same_as_the_csv(client, article):
 
 
 def test_the_json_export_is_named_after_its_filters_and_readable_from_other_sites(client, article):
-    response = client.get("/deployments/", {"country": "fr", "format": "json"})
+    response = client.get("/en/deployments/", {"country": "fr", "format": "json"})
 
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == 'inline; filename="deployments-country-FR.json"'
@@ -140,14 +140,14 @@ def test_the_json_export_is_named_after_its_filters_and_readable_from_other_site
 
 
 def test_an_export_without_filters_is_called_deployments(client, article):
-    response = client.get("/deployments/", {"format": "json"})
+    response = client.get("/en/deployments/", {"format": "json"})
 
     assert response["Content-Disposition"] == 'inline; filename="deployments.json"'
     assert {r["slug"] for r in export_json(response)["results"]} == ALL_PUBLISHED
 
 
 def test_a_file_name_keeps_only_safe_characters(client, article):
-    response = client.get("/deployments/", {"q": 'Ouïghours "; rm -rf /', "format": "csv"})
+    response = client.get("/en/deployments/", {"q": 'Ouïghours "; rm -rf /', "format": "csv"})
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
@@ -163,16 +163,16 @@ def test_the_documented_example_is_the_belgrade_entry_exactly_as_exported(client
 
 
 def test_drafts_are_never_exported(client, draft):
-    rows = csv_rows(client.get("/deployments/", {"country": "FR", "format": "csv"}))
-    results = export_json(client.get("/deployments/", {"format": "json"}))["results"]
+    rows = csv_rows(client.get("/en/deployments/", {"country": "FR", "format": "csv"}))
+    results = export_json(client.get("/en/deployments/", {"format": "json"}))["results"]
 
     assert {row["slug"] for row in rows} == FRENCH
     assert "france-draft" not in {result["slug"] for result in results}
 
 
 def test_an_export_with_no_match_is_a_header_or_an_empty_list(client, article):
-    as_csv = client.get("/deployments/", {"country": "IS", "format": "csv"})
-    as_json = client.get("/deployments/", {"country": "IS", "format": "json"})
+    as_csv = client.get("/en/deployments/", {"country": "IS", "format": "csv"})
+    as_json = client.get("/en/deployments/", {"country": "IS", "format": "json"})
 
     assert as_csv.status_code == as_json.status_code == 200
     header = "\ufeff" + ",".join(field.name for field in COLUMNS) + "\r\n"
@@ -182,7 +182,7 @@ def test_an_export_with_no_match_is_a_header_or_an_empty_list(client, article):
 
 
 def test_an_export_is_streamed(client, article):
-    response = client.get("/deployments/", {"format": "csv"})
+    response = client.get("/en/deployments/", {"format": "csv"})
 
     assert response.streaming
     assert not response.has_header("Content-Length")
@@ -236,9 +236,9 @@ def case_id(value):
 def test_exports_hold_the_entries_the_filtered_page_shows_in_its_order(
     client, article, params, expected
 ):
-    page = client.get("/deployments/", params)
-    as_csv = csv_rows(client.get("/deployments/", {**params, "format": "csv"}))
-    as_json = export_json(client.get("/deployments/", {**params, "format": "json"}))
+    page = client.get("/en/deployments/", params)
+    as_csv = csv_rows(client.get("/en/deployments/", {**params, "format": "csv"}))
+    as_json = export_json(client.get("/en/deployments/", {**params, "format": "json"}))
 
     shown = [deployment.slug for deployment in page.context["deployments"]]
     assert set(shown) == expected
@@ -251,7 +251,7 @@ def test_the_export_respects_the_sort(client, article, fmt):
     Deployment.objects.filter(slug="belgrade-huawei-safe-city").update(
         published_at="2030-01-01T00:00:00Z"
     )
-    response = client.get("/deployments/", {"sort": "newest", "format": fmt})
+    response = client.get("/en/deployments/", {"sort": "newest", "format": fmt})
 
     if fmt == "csv":
         first = csv_rows(response)[0]["slug"]
@@ -261,7 +261,7 @@ def test_the_export_respects_the_sort(client, article, fmt):
 
 
 def test_invalid_filters_give_400_with_the_errors_as_json(client, article):
-    response = client.get("/deployments/", {"country": "ZZ", "format": "json"})
+    response = client.get("/en/deployments/", {"country": "ZZ", "format": "json"})
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
@@ -271,7 +271,7 @@ def test_invalid_filters_give_400_with_the_errors_as_json(client, article):
 
 
 def test_invalid_filters_give_400_with_the_errors_as_text_for_csv(client, article):
-    response = client.get("/deployments/", {"start_year_min": "soon", "format": "csv"})
+    response = client.get("/en/deployments/", {"start_year_min": "soon", "format": "csv"})
 
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -286,7 +286,7 @@ BAD_FORMATS = ["xml", "x" * 10_000, "csv\x00", "<script>alert(1)</script>", "jso
 
 
 @pytest.mark.parametrize("value", BAD_FORMATS, ids=["xml", "10000-chars", "nul", "markup", "jsonp"])
-@pytest.mark.parametrize("url", ["/deployments/", "/deployments/belgrade-huawei-safe-city/"])
+@pytest.mark.parametrize("url", ["/en/deployments/", "/en/deployments/belgrade-huawei-safe-city/"])
 def test_an_unknown_format_is_refused_with_the_allowed_values(client, article, url, value):
     response = client.get(url, {"format": value, "country": "FR"})
 
@@ -300,13 +300,13 @@ def test_an_unknown_format_is_refused_with_the_allowed_values(client, article, u
 
 
 def test_an_unknown_format_is_refused_even_when_another_is_known(client, article):
-    response = client.get("/deployments/?format=csv&format=xml")
+    response = client.get("/en/deployments/?format=csv&format=xml")
 
     assert response.status_code == 400
 
 
 def test_an_unknown_format_answer_says_where_the_fields_are_described(client, db):
-    response = client.get("/deployments/", {"format": "xml"})
+    response = client.get("/en/deployments/", {"format": "xml"})
 
     assert response.status_code == 400
     assert "The CSV and JSON fields are described at /data/" in response.content.decode()
@@ -314,7 +314,7 @@ def test_an_unknown_format_answer_says_where_the_fields_are_described(client, db
 
 @pytest.mark.parametrize("value", ["", "html", "HTML"])
 def test_the_html_format_is_the_ordinary_page(client, article, value):
-    response = client.get("/deployments/", {"format": value, "country": "FR"})
+    response = client.get("/en/deployments/", {"format": value, "country": "FR"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
@@ -322,7 +322,7 @@ def test_the_html_format_is_the_ordinary_page(client, article, value):
 
 
 def test_formats_are_case_insensitive(client, article):
-    response = client.get("/deployments/", {"format": " CSV ", "country": "FR"})
+    response = client.get("/en/deployments/", {"format": " CSV ", "country": "FR"})
 
     assert response.status_code == 200
     assert {row["slug"] for row in csv_rows(response)} == FRENCH
@@ -337,7 +337,7 @@ def test_one_deployment_as_json_has_the_fields_of_an_export_row(client, article)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     data = json.loads(response.content)
-    listed = export_json(client.get("/deployments/", {"country": "FR", "format": "json"}))
+    listed = export_json(client.get("/en/deployments/", {"country": "FR", "format": "json"}))
     assert data == next(r for r in listed["results"] if r["slug"] == "france-hikvision-dahua")
     assert data["vendors"] == ["Dahua", "Hikvision"]
     assert data["citations"][0]["quote"].startswith("Derrière ces technologies")
@@ -345,14 +345,14 @@ def test_one_deployment_as_json_has_the_fields_of_an_export_row(client, article)
 
 def test_the_deployment_page_gives_the_same_json_with_format_json(client, article):
     by_suffix = client.get("/deployments/belgrade-huawei-safe-city.json")
-    by_param = client.get("/deployments/belgrade-huawei-safe-city/", {"format": "json"})
+    by_param = client.get("/en/deployments/belgrade-huawei-safe-city/", {"format": "json"})
 
     assert by_param.status_code == 200
     assert json.loads(by_param.content) == json.loads(by_suffix.content)
 
 
 def test_the_deployment_page_gives_a_one_row_csv_with_format_csv(client, article):
-    response = client.get("/deployments/belgrade-huawei-safe-city/", {"format": "csv"})
+    response = client.get("/en/deployments/belgrade-huawei-safe-city/", {"format": "csv"})
 
     assert response["Content-Disposition"] == (
         'attachment; filename="deployment-belgrade-huawei-safe-city.csv"'
@@ -371,10 +371,10 @@ def test_one_deployment_as_json_is_named_after_its_entry(client, db):
     "url",
     [
         "/deployments/france-draft.json",
-        "/deployments/france-draft/?format=json",
-        "/deployments/france-draft/?format=csv",
+        "/en/deployments/france-draft/?format=json",
+        "/en/deployments/france-draft/?format=csv",
         "/deployments/no-such-entry.json",
-        "/deployments/no-such-entry/?format=json",
+        "/en/deployments/no-such-entry/?format=json",
     ],
 )
 def test_a_draft_or_unknown_deployment_is_not_found(client, draft, url):
@@ -413,7 +413,7 @@ def add_deployments(count, start=0):
 
 def count_export_queries(client, fmt):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/deployments/", {"country": "RS", "format": fmt})
+        response = client.get("/en/deployments/", {"country": "RS", "format": fmt})
         text = body(response)
     return len(queries), text
 
@@ -447,7 +447,7 @@ def test_rows_are_fetched_a_chunk_at_a_time(client, article, monkeypatch):
 
 def test_a_head_request_for_an_entry_as_json_answers_as_json(client, db):
     published_deployment(slug="belgrade-cameras")
-    response = client.head("/deployments/belgrade-cameras/", {"format": "json"})
+    response = client.head("/en/deployments/belgrade-cameras/", {"format": "json"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -457,13 +457,13 @@ def test_the_csv_shows_the_citations_accented_words_as_written(client, db):
     from tests.factories import CitationFactory
 
     CitationFactory(deployment=published_deployment(), quote="La ville a installé « 50 caméras ».")
-    text = body(client.get("/deployments/", {"format": "csv"}))
+    text = body(client.get("/en/deployments/", {"format": "csv"}))
     assert "La ville a installé « 50 caméras »." in text
 
 
 def test_a_sorted_export_is_named_after_its_filters_only(client, db):
     published_deployment(country=Country.objects.get(iso2="FR"))
-    response = client.get("/deployments/", {"country": "FR", "sort": "newest", "format": "csv"})
+    response = client.get("/en/deployments/", {"country": "FR", "sort": "newest", "format": "csv"})
 
     assert response["Content-Disposition"] == 'attachment; filename="deployments-country-FR.csv"'
 
@@ -504,8 +504,8 @@ def test_past_the_export_slots_a_reader_is_told_in_plain_words_and_nothing_cache
 ):
     settings.TRACKER_EXPORTS_PER_WORKER = 1
     published_deployment()
-    streaming = client.get("/deployments/", {"format": "csv"})
-    busy = client.get("/deployments/", {"format": "json"})
+    streaming = client.get("/en/deployments/", {"format": "csv"})
+    busy = client.get("/en/deployments/", {"format": "json"})
 
     assert busy.status_code == 503
     assert busy["Content-Type"] == "text/plain; charset=utf-8"
@@ -533,8 +533,8 @@ def test_one_entry_as_json_is_indented_and_keeps_accented_letters(client, db):
 def test_one_entry_as_csv_is_served_even_when_every_export_slot_is_taken(client, db, settings):
     settings.TRACKER_EXPORTS_PER_WORKER = 1
     published_deployment(slug="lyon-cameras")
-    streaming = client.get("/deployments/", {"format": "csv"})
-    one = client.get("/deployments/lyon-cameras/", {"format": "csv"})
+    streaming = client.get("/en/deployments/", {"format": "csv"})
+    one = client.get("/en/deployments/lyon-cameras/", {"format": "csv"})
 
     assert one.status_code == 200
     b"".join(one.streaming_content)

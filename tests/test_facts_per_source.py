@@ -230,4 +230,4 @@ def test_a_large_pair_lists_twenty_reports_and_links_to_all_of_them(client, sett
     page = client.get(entry.get_absolute_url()).text
     section = page.split('id="also-heading"')[1].split("</section>")[0]
     assert section.count("<li>") == ALSO_REPORTED_SHOWN
-    assert "/deployments/?country=RS&amp;vendor=huawei" in section
+    assert "/en/deployments/?country=RS&amp;vendor=huawei" in section

@@ -21,7 +21,7 @@ from tests.factories import (
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
-URL = "/deployments/"
+URL = "/en/deployments/"
 
 
 def listed(client, query):
@@ -118,7 +118,7 @@ def test_newest_first_lists_entries_by_publication_date(client, dated):
 
 
 def test_the_home_page_lists_the_latest_entries_newest_first(client, dated):
-    response = client.get("/")
+    response = client.get("/en/")
     assert [d.slug for d in response.context["latest"]] == ["newest", "middle", "oldest"]
     body = response.content.decode()
     assert body.index("Bravo cameras") < body.index("Alpha cameras") < body.index("Charlie")

@@ -59,9 +59,9 @@ class TestFlows:
     def test_each_band_links_to_the_list_filtered_by_origin_and_country(self):
         diagram = flow_diagram(Deployment.objects.counted())
         assert band_links(diagram.svg()) == {
-            "/deployments/?origin=CN&country=RS": "China → Serbia: 2 entries",
-            "/deployments/?origin=CN&country=KE": "China → Kenya: 1 entry",
-            "/deployments/?origin=FR&country=RS": "France → Serbia: 1 entry",
+            "/en/deployments/?origin=CN&country=RS": "China → Serbia: 2 entries",
+            "/en/deployments/?origin=CN&country=KE": "China → Kenya: 1 entry",
+            "/en/deployments/?origin=FR&country=RS": "France → Serbia: 1 entry",
         }
 
     def test_a_wider_flow_is_drawn_wider(self):
@@ -83,8 +83,8 @@ class TestFlows:
             for a in root.iter(f"{SVG}a")
             if a.find(f"{SVG}rect") is not None
         }
-        assert nodes["/deployments/?origin=CN"] == "China: 3 entries in the flows shown"
-        assert nodes["/deployments/?country=RS"] == "Serbia: 3 entries in the flows shown"
+        assert nodes["/en/deployments/?origin=CN"] == "China: 3 entries in the flows shown"
+        assert nodes["/en/deployments/?country=RS"] == "Serbia: 3 entries in the flows shown"
 
     def test_the_description_gives_the_numbers_for_readers_who_cannot_see_it(self):
         svg = str(flow_diagram(Deployment.objects.counted()).svg())
@@ -95,12 +95,12 @@ class TestFlows:
     def test_smaller_countries_are_grouped_drawn_and_counted_but_not_linked(self):
         diagram = flow_diagram(Deployment.objects.counted(), limit=(1, 1))
         assert [(f.origin, f.country, f.count, f.link) for f in diagram.flows] == [
-            ("China", "Serbia", 2, "/deployments/?origin=CN&country=RS"),
+            ("China", "Serbia", 2, "/en/deployments/?origin=CN&country=RS"),
             ("China", "Other countries", 1, ""),
             ("Other countries", "Serbia", 1, ""),
         ]
         assert band_links(diagram.svg()) == {
-            "/deployments/?origin=CN&country=RS": "China → Serbia: 2 entries"
+            "/en/deployments/?origin=CN&country=RS": "China → Serbia: 2 entries"
         }
         assert diagram.grouped == 2
         assert "2 countries with fewer entries are grouped" in diagram.description()
@@ -109,10 +109,10 @@ class TestFlows:
         assert flow_diagram(Deployment.objects.counted()).unknown_origin == 1
 
     def test_the_home_page_shows_the_flows_with_a_table_of_the_same_numbers(self, client):
-        body = client.get("/").content.decode()
+        body = client.get("/en/").content.decode()
         figure = body[body.index('class="flow-figure"') :]
         figure = figure[: figure.index("</figure>")]
-        assert 'href="/deployments/?origin=CN&amp;country=RS"' in figure
+        assert 'href="/en/deployments/?origin=CN&amp;country=RS"' in figure
         rows = re.findall(
             r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td><td><a [^>]+>(\d+)</a>', figure
         )
@@ -124,16 +124,16 @@ class TestFlows:
         assert "1 entry has no known origin" in figure
 
     def test_the_filtered_list_shows_the_flows_of_its_results_keeping_the_filters(self, client):
-        body = client.get("/deployments/?country=RS").content.decode()
-        assert 'href="/deployments/?country=RS&amp;origin=CN"' in body
-        assert 'href="/deployments/?country=RS&amp;origin=FR"' in body
+        body = client.get("/en/deployments/?country=RS").content.decode()
+        assert 'href="/en/deployments/?country=RS&amp;origin=CN"' in body
+        assert 'href="/en/deployments/?country=RS&amp;origin=FR"' in body
         assert "China → Kenya" not in body
 
 
 def test_list_links_keep_the_filters_and_drop_the_page_and_format():
     link = list_links(QueryDict("technology=cctv&page=3&format=csv&country=FR"))
-    assert link("CN", "RS") == "/deployments/?technology=cctv&country=RS&origin=CN"
-    assert link("CN", None) == "/deployments/?technology=cctv&country=FR&origin=CN"
+    assert link("CN", "RS") == "/en/deployments/?technology=cctv&country=RS&origin=CN"
+    assert link("CN", None) == "/en/deployments/?technology=cctv&country=FR&origin=CN"
 
 
 def test_names_are_escaped_in_the_drawing():
@@ -149,5 +149,5 @@ def test_no_flow_draws_nothing_and_says_so(client):
     diagram = flow_diagram(Deployment.objects.counted())
     assert diagram.svg() == ""
     assert diagram.unknown_origin == 1
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert "No entry here has a known country of origin (1 without one)." in body

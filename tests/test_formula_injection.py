@@ -24,7 +24,7 @@ def csv_rows(response):
 def test_an_entry_titled_with_a_formula_is_exported_as_text_in_the_csv(client):
     published_deployment(title=TITLE, locality="+33 Paris", scale="-1 camera", operator="@ops")
 
-    [row] = csv_rows(client.get("/deployments/", {"format": "csv"}))
+    [row] = csv_rows(client.get("/en/deployments/", {"format": "csv"}))
     assert row["title"] == "'" + TITLE
     assert row["locality"] == "'+33 Paris"
     assert row["scale"] == "'-1 camera"
@@ -36,7 +36,7 @@ def test_an_entry_titled_with_a_formula_is_exported_as_text_in_the_csv(client):
 
 def test_the_json_export_keeps_the_exact_title(client):
     published_deployment(title=TITLE)
-    [result] = json.loads(client.get("/deployments/", {"format": "json"}).getvalue())["results"]
+    [result] = json.loads(client.get("/en/deployments/", {"format": "json"}).getvalue())["results"]
     assert result["title"] == TITLE
 
 
@@ -68,7 +68,7 @@ def test_a_formula_title_survives_the_csv_round_trip(tmp_path):
     from django.core.management import call_command
 
     deployment = published_deployment(title=TITLE)
-    request = RequestFactory().get("/deployments/", {"format": "csv"})
+    request = RequestFactory().get("/en/deployments/", {"format": "csv"})
     response = export_response(Deployment.objects.all(), "csv", request)
     path = tmp_path / "export.csv"
     path.write_bytes(b"".join(response.streaming_content))
@@ -80,5 +80,5 @@ def test_a_formula_title_survives_the_csv_round_trip(tmp_path):
 
 
 def test_the_data_page_says_how_formula_cells_are_written(client):
-    text = client.get("/data/").content.decode()
+    text = client.get("/en/data/").content.decode()
     assert "starts with an added apostrophe" in text

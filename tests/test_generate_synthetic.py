@@ -57,18 +57,18 @@ def test_its_derived_fields_are_what_the_signals_would_write(synthetic):
 
 
 def test_they_are_listed_with_the_right_count(client, synthetic):
-    response = client.get("/deployments/")
+    response = client.get("/en/deployments/")
     assert response.status_code == 200
     # The list leaves out entries a source says never completed, unless asked for.
     assert response.context["paginator"].count == synthetic.counted().count()
     every_status = "&".join(f"status={s}" for s in Deployment.Status.values)
-    response = client.get("/deployments/?" + every_status)
+    response = client.get("/en/deployments/?" + every_status)
     assert response.context["paginator"].count == N
 
 
 def test_a_search_finds_them(client, synthetic):
     vendor = Vendor.objects.filter(deployments__isnull=False).first()
-    response = client.get("/deployments/", {"q": vendor.name})
+    response = client.get("/en/deployments/", {"q": vendor.name})
     supplied = Deployment.objects.counted().filter(vendors=vendor).count()
     assert response.context["paginator"].count >= supplied > 0
 

@@ -23,11 +23,11 @@ def entry(db):
     "path",
     [
         "/",
-        "/deployments/",
-        "/deployments/?format=csv",
-        "/deployments/belgrade/",
+        "/en/deployments/",
+        "/en/deployments/?format=csv",
+        "/en/deployments/belgrade/",
         "/deployments/belgrade.json",
-        "/vendors/",
+        "/en/vendors/",
         "/feeds/latest.atom",
         "/admin/login/",
         "/no-such-page/",
@@ -43,19 +43,19 @@ def test_every_response_keeps_scripts_styles_and_images_on_this_host(client, ent
 
 
 def test_pages_cannot_be_framed_nor_post_forms_elsewhere(client, entry):
-    rules = policy(client.get("/deployments/belgrade/"))
+    rules = policy(client.get("/en/deployments/belgrade/"))
     assert rules["frame-ancestors"] == ["'none'"]
     assert rules["form-action"] == ["'self'"]
     assert rules["base-uri"] == ["'self'"]
 
 
 def test_no_script_may_come_from_another_host(client, entry):
-    header = client.get("/").headers["Content-Security-Policy"]
+    header = client.get("/en/").headers["Content-Security-Policy"]
     assert "http" not in header
     assert "*" not in header
 
 
-@pytest.mark.parametrize("path", ["/", "/deployments/belgrade/", "/no-such-page/"])
+@pytest.mark.parametrize("path", ["/", "/en/deployments/belgrade/", "/no-such-page/"])
 def test_every_response_denies_the_camera_microphone_and_location_to_pages(client, entry, path):
     header = client.get(path).headers.get("Permissions-Policy", "")
     features = dict(part.strip().split("=", 1) for part in header.split(",") if part.strip())

@@ -105,7 +105,7 @@ def test_drafting_before_publication_is_not_shown_as_a_change(client):
 
 def site_changes(client):
     """[(ISO date, entry title, what)] in the /changes/ table, in page order."""
-    body = client.get("/changes/").content.decode()
+    body = client.get("/en/changes/").content.decode()
     rows = re.findall(
         r'<time datetime="([^"]*)">.*?</time></td><th scope="row"><a [^>]*>([^<]*)</a>'
         r".*?</th><td>([^<]*)</td>",
@@ -188,7 +188,7 @@ def test_history_written_before_changes_were_noted_lists_the_same_changes(client
     workflow.publish(hidden)
     DeploymentFactory(state=Deployment.State.DRAFT, title="Never published").save()
     noted = list(Deployment.history.values_list("history_id", "reader_change", "changed_fields"))
-    listed = client.get("/changes/").content.decode()
+    listed = client.get("/en/changes/").content.decode()
 
     Deployment.history.update(reader_change="", changed_fields="")
     history.note_reader_changes(Deployment.history.model)
@@ -197,4 +197,4 @@ def test_history_written_before_changes_were_noted_lists_the_same_changes(client
         == noted
     )
     page_cache.bump()
-    assert client.get("/changes/").content.decode() == listed
+    assert client.get("/en/changes/").content.decode() == listed

@@ -43,7 +43,7 @@ def counts():
 
 
 def export_csv(path):
-    request = RequestFactory().get("/deployments/", {"format": "csv"})
+    request = RequestFactory().get("/en/deployments/", {"format": "csv"})
     response = export_response(Deployment.objects.all(), "csv", request)
     path.write_bytes(b"".join(response.streaming_content))
     return path
@@ -246,7 +246,7 @@ def test_an_imported_entry_is_counted_by_the_facets_and_the_home_totals_at_once(
     assert after_import[0], "the imported entries have facet facts"
     tallies.rebuild()
     assert kept() == after_import
-    response = client.get("/deployments/?country=FR&technology=facial-recognition")
+    response = client.get("/en/deployments/?country=FR&technology=facial-recognition")
     assert "lyon-example-vision-cameras" in response.content.decode()
     assert response.context["paginator"].count == 1
 

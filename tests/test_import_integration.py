@@ -215,8 +215,8 @@ def test_facial_recognition_lists_no_company_only_carnegies_country_rows_tie_to_
         ).count()
         == 0
     )
-    listed = client.get("/deployments/", {"technology": "facial-recognition"}).text
-    profile = client.get("/technologies/facial-recognition/").text
+    listed = client.get("/en/deployments/", {"technology": "facial-recognition"}).text
+    profile = client.get("/en/technologies/facial-recognition/").text
     for name in AIGS_ONLY_COMPANIES:
         assert f">{name}<" not in listed, name
         assert f">{name}<" not in profile, name
@@ -232,10 +232,10 @@ def test_the_six_rows_naming_no_company_are_findings_on_their_countries(imported
 
 
 def test_belgrade_and_carnegies_huawei_serbia_row_point_to_each_other(imported, client):
-    belgrade = client.get("/deployments/belgrade-huawei-safe-city/").text
+    belgrade = client.get("/en/deployments/belgrade-huawei-safe-city/").text
     row = Deployment.objects.get(external_id="aigs2019:RS:huawei")
     assert row.get_absolute_url() in belgrade and "row " in belgrade
-    assert "/deployments/belgrade-huawei-safe-city/" in client.get(row.get_absolute_url()).text
+    assert "/en/deployments/belgrade-huawei-safe-city/" in client.get(row.get_absolute_url()).text
     assert Deployment.objects.get(slug="belgrade-huawei-safe-city").pair_sources == 2
     assert Source.objects.filter(publisher__startswith="Carnegie").count() == 1
 
@@ -245,7 +245,7 @@ def test_records_the_index_says_did_not_complete_are_marked_and_not_counted(impo
     assert failed.count() == 10
     assert {d.external_id for d in failed} >= {"sii:_Iraq_2015", "sii:_Turkey_2016_2"}
     assert not Deployment.objects.counted().filter(status="not_completed").exists()
-    home = client.get("/")
+    home = client.get("/en/")
     assert home.context["totals"]["deployments"] == Deployment.objects.published().count() - 10
     page = client.get(failed.first().get_absolute_url()).text
     assert "did not go through" in page

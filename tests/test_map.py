@@ -125,11 +125,11 @@ def test_shapes_are_read_once_per_process():
 
 def test_every_country_with_entries_is_a_link_with_its_count_and_the_rest_are_grey():
     counts = counts_for(("RS", "Serbia", "serbia", 1), ("US", "United States", "us", 3))
-    svg = maps.world_map(counts, lambda c: f"/deployments/?country={c.iso2}").svg()
+    svg = maps.world_map(counts, lambda c: f"/en/deployments/?country={c.iso2}").svg()
     parsed = parse(svg)
     assert parsed.links == {
-        "/deployments/?country=RS": "Serbia: 1 deployment",
-        "/deployments/?country=US": "United States: 3 deployments",
+        "/en/deployments/?country=RS": "Serbia: 1 deployment",
+        "/en/deployments/?country=US": "United States: 3 deployments",
     }
     assert 'class="map-c1"' in svg and 'class="map-c2"' in svg
     # Every other country is a plain grey path, outside any link.
@@ -189,9 +189,9 @@ def test_shades_rise_with_counts():
 def test_render_world_map_takes_countries_and_counts():
     serbia, france = country("RS"), country("FR")
     svg = maps.render_world_map(
-        {serbia: 2, france: 0}, link=lambda c: f"/countries/{c.slug}/", label="Where"
+        {serbia: 2, france: 0}, link=lambda c: f"/en/countries/{c.slug}/", label="Where"
     )
-    assert parse(svg).links == {"/countries/serbia/": "Serbia: 2 deployments"}
+    assert parse(svg).links == {"/en/countries/serbia/": "Serbia: 2 deployments"}
 
 
 # Counting --------------------------------------------------------------------------------------
@@ -214,16 +214,16 @@ def test_country_counts_is_one_query_and_counts_each_entry_once(django_assert_nu
 
 
 def test_the_home_map_links_every_country_with_a_published_deployment(client, article):
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     links = parse(body).links
     published = set(Deployment.objects.published().values_list("country__iso2", flat=True))
     assert {href.split("country=")[1] for href in links} == published
-    assert links["/deployments/?country=RS"] == "Serbia: 1 deployment"
-    assert links["/deployments/?country=US"] == "United States: 3 deployments"
+    assert links["/en/deployments/?country=RS"] == "Serbia: 1 deployment"
+    assert links["/en/deployments/?country=US"] == "United States: 3 deployments"
 
 
 def test_the_list_map_follows_the_filters(client, article):
-    body = client.get("/deployments/?vendor=hikvision").content.decode()
+    body = client.get("/en/deployments/?vendor=hikvision").content.decode()
     assert set(parse(body).links.values()) == {
         "United States: 3 deployments",
         "France: 1 deployment",
@@ -233,14 +233,14 @@ def test_the_list_map_follows_the_filters(client, article):
 
 
 def test_the_country_page_highlights_its_country(client, article):
-    body = client.get("/countries/serbia/").content.decode()
+    body = client.get("/en/countries/serbia/").content.decode()
     assert 'class="map-c1 map-highlight"' in body
     assert body.count("map-highlight") == 1
 
 
 def test_a_country_without_a_shape_is_listed_beside_the_map(client):
     published_deployment(country=country("GI"))  # Gibraltar: not drawn at 1:50m
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert "Not on the map at this scale: Gibraltar" in body
     assert 'Gibraltar</a> <span class="muted">(not on the map)</span>' in body
 
@@ -248,6 +248,6 @@ def test_a_country_without_a_shape_is_listed_beside_the_map(client):
 def test_a_country_name_with_markup_is_escaped_on_the_page(client):
     Country.objects.filter(iso2="FR").update(name="<b>&France")
     published_deployment(country=country("FR"))
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert "<b>&France" not in body
     assert "<title>&lt;b&gt;&amp;France: 1 deployment</title>" in body

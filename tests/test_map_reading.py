@@ -84,13 +84,13 @@ def test_a_filtered_map_is_framed_on_the_countries_shown():
 def test_the_list_map_marks_the_origins_of_its_results_and_frames_a_filtered_view(client):
     published_deployment(country=country("RS"), origin_countries=[country("CN")])
     published_deployment(country=country("FR"), origin_countries=[country("US")])
-    body = client.get("/deployments/?country=RS").content.decode()
+    body = client.get("/en/deployments/?country=RS").content.decode()
     assert 'class="world-map map-focused"' in body
     assert "hatched: where the technology came from (China)" in body
     # The map comes before the rows: readers see it near the top of the results.
     assert body.index('class="map-figure"') < body.index('class="deployments"')
 
-    body = client.get("/deployments/").content.decode()
+    body = client.get("/en/deployments/").content.decode()
     assert 'class="world-map"' in body  # nothing chosen: the whole world
     assert re.search(
         r"hatched: where the technology came from \((China, United States|"
@@ -104,9 +104,9 @@ def test_home_names_where_the_technology_comes_from_with_links_to_what_each_supp
     for _ in range(2):
         published_deployment(country=country("RS"), origin_countries=[country("CN")])
     published_deployment(country=country("FR"), origin_countries=[country("US")])
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     exporters = body.split('class="exporter-list"')[1].split("</ul>")[0]
-    assert re.findall(r'href="/deployments/\?origin=(\w\w)">([^<]+)</a>', exporters) == [
+    assert re.findall(r'href="/en/deployments/\?origin=(\w\w)">([^<]+)</a>', exporters) == [
         ("CN", "China"),
         ("US", "United States"),
     ]
@@ -117,28 +117,28 @@ def test_home_names_where_the_technology_comes_from_with_links_to_what_each_supp
 def test_with_an_origin_chosen_the_list_map_hatches_that_origin_only(client):
     published_deployment(country=country("RS"), origin_countries=[country("CN"), country("US")])
     published_deployment(country=country("FR"), origin_countries=[country("US")])
-    body = client.get("/deployments/?origin=CN").content.decode()
+    body = client.get("/en/deployments/?origin=CN").content.decode()
     assert "hatched: where the technology came from (China)" in body
 
 
 @pytest.mark.django_db
 def test_the_list_map_says_what_it_counts(client):
     published_deployment(country=country("RS"))
-    body = client.get("/deployments/").content.decode()
+    body = client.get("/en/deployments/").content.decode()
     assert re.search(r'<caption id="[\w-]+">Deployments matching these filters, per country<', body)
 
 
 @pytest.mark.django_db
 def test_the_list_maps_countries_link_to_the_same_filters_with_that_country_from_page_one(client):
     published_deployment(country=country("RS"), origin_countries=[country("CN")])
-    body = client.get("/deployments/?sort=newest&page=1").content.decode()
+    body = client.get("/en/deployments/?sort=newest&page=1").content.decode()
     assert '<a href="?sort=newest&amp;country=RS">Serbia</a>' in body
 
 
 @pytest.mark.django_db
 def test_the_lists_flow_diagram_says_what_it_draws(client):
     published_deployment(country=country("RS"), origin_countries=[country("CN")])
-    body = client.get("/deployments/").content.decode()
+    body = client.get("/en/deployments/").content.decode()
     assert (
         '<title id="list-flows-title">Where these entries came from, and where they went</title>'
         in body
@@ -148,5 +148,5 @@ def test_the_lists_flow_diagram_says_what_it_draws(client):
 @pytest.mark.django_db
 def test_the_home_map_says_what_it_counts(client):
     published_deployment(country=country("RS"))
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert re.search(r'<caption id="[\w-]+">Published deployments per country<', body)

@@ -13,7 +13,7 @@ from tracker.pages import matrix
 pytestmark = pytest.mark.django_db
 
 
-def page(client, path="/matrix/"):
+def page(client, path="/en/matrix/"):
     response = client.get(path)
     assert response.status_code == 200, path
     return response.content.decode()
@@ -45,10 +45,10 @@ def suppliers():
 class TestTheMatrix:
     def test_each_non_empty_cell_links_to_that_vendors_entries_in_that_country(self, client):
         assert cells(page(client)) == {
-            "/deployments/?vendor=hikvision&country=FR": 2,
-            "/deployments/?vendor=huawei&country=FR": 1,
-            "/deployments/?vendor=huawei&country=RS": 1,
-            "/deployments/?vendor=verint&country=KE": 1,
+            "/en/deployments/?vendor=hikvision&country=FR": 2,
+            "/en/deployments/?vendor=huawei&country=FR": 1,
+            "/en/deployments/?vendor=huawei&country=RS": 1,
+            "/en/deployments/?vendor=verint&country=KE": 1,
         }
 
     def test_vendors_are_grouped_by_head_office_and_countries_by_region(self, client):
@@ -62,15 +62,15 @@ class TestTheMatrix:
         assert body.index(">Kenya<") < body.index(">France<") < body.index(">Serbia<")
 
     def test_choosing_a_head_office_country_shows_only_its_vendors(self, client):
-        body = page(client, "/matrix/?origin=us")
-        assert cells(body) == {"/deployments/?vendor=verint&country=KE": 1}
+        body = page(client, "/en/matrix/?origin=us")
+        assert cells(body) == {"/en/deployments/?vendor=verint&country=KE": 1}
 
     def test_choosing_a_region_shows_only_its_countries(self, client):
-        body = page(client, "/matrix/?region=Europe")
+        body = page(client, "/en/matrix/?region=Europe")
         assert set(cells(body)) == {
-            "/deployments/?vendor=hikvision&country=FR",
-            "/deployments/?vendor=huawei&country=FR",
-            "/deployments/?vendor=huawei&country=RS",
+            "/en/deployments/?vendor=hikvision&country=FR",
+            "/en/deployments/?vendor=huawei&country=FR",
+            "/en/deployments/?vendor=huawei&country=RS",
         }
         assert "Verint" not in body
 
@@ -80,7 +80,7 @@ class TestTheMatrix:
         monkeypatch.setitem(matrix.VENDOR_SIZES, "30", 1)
         monkeypatch.setitem(matrix.COUNTRY_SIZES, "40", 1)
         body = page(client)
-        assert cells(body) == {"/deployments/?vendor=hikvision&country=FR": 2}
+        assert cells(body) == {"/en/deployments/?vendor=hikvision&country=FR": 2}
         assert "Showing 1 of 3 receiving countries" in body
 
     @pytest.mark.parametrize(
@@ -93,25 +93,25 @@ class TestTheMatrix:
         ],
     )
     def test_an_unknown_choice_shows_everything_with_a_note(self, client, query, notice):
-        body = page(client, f"/matrix/?{query}")
+        body = page(client, f"/en/matrix/?{query}")
         assert notice in body
         assert len(cells(body)) == 4
 
     def test_even_the_largest_table_has_a_bounded_number_of_vendors(self, client, monkeypatch):
         monkeypatch.setattr(matrix, "VENDOR_SIZES", {"30": 1, "60": 1, "150": 2})
-        body = page(client, "/matrix/?vendors=150&countries=all")
+        body = page(client, "/en/matrix/?vendors=150&countries=all")
         assert len(re.findall(r'<tr><th scope="row">', body)) == 2
 
     def test_an_unknown_size_falls_back_to_the_default(self, client):
-        assert len(cells(page(client, "/matrix/?vendors=lots&countries=-1"))) == 4
+        assert len(cells(page(client, "/en/matrix/?vendors=lots&countries=-1"))) == 4
 
     def test_the_table_scrolls_in_its_own_box_with_names_in_view(self, client):
         body = page(client)
         assert 'class="matrix-scroll" tabindex="0" role="region"' in body
 
     def test_the_countries_and_vendors_indexes_lead_to_it(self, client):
-        for path in ("/countries/", "/vendors/"):
-            assert 'href="/matrix/"' in page(client, path)
+        for path in ("/en/countries/", "/en/vendors/"):
+            assert 'href="/en/matrix/"' in page(client, path)
 
 
 def test_the_matrix_makes_as_many_queries_with_many_entries_as_with_few(client):

@@ -49,7 +49,7 @@ def page(client, name):
 class TestMethodsPage:
     def test_names_the_three_sources_on_an_empty_database(self, client):
         html = page(client, "methods")
-        assert reverse("methods") == "/methods/"
+        assert reverse("methods") == "/en/methods/"
         assert "QG" in html and "Julien Moschetti" in html
         assert "Privacy International" in html and "Surveillance Industry Index" in html
         assert "Carnegie" in html and "AI Global Surveillance Index" in html

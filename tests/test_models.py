@@ -308,7 +308,7 @@ def test_fixtures_find_an_alias_and_a_group_tie_by_their_natural_keys():
         )
     assert VendorAlias.objects.get_by_natural_key("fin  FISHER") == alias
     assert VendorRelation.objects.get_by_natural_key("finfisher", "brand", "gamma-group") == tie
-    assert tie.get_absolute_url() == "/vendors/finfisher/#group"
+    assert tie.get_absolute_url() == "/en/vendors/finfisher/#group"
 
 
 def test_a_country_is_shown_by_the_short_name_readers_know():

@@ -102,7 +102,7 @@ def database_down(monkeypatch):
 
 def test_a_failing_database_gives_readers_a_503_page_with_retry_after(database_down, caplog):
     client = Client(raise_request_exception=False)
-    response = client.get("/deployments/")
+    response = client.get("/en/deployments/")
     body = response.content.decode()
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -122,7 +122,7 @@ def test_a_correction_that_cannot_be_saved_comes_back_with_the_readers_text(monk
     monkeypatch.setattr(CursorWrapper, "execute", fail)
     typed = "The contract was signed in 2017 & the minutes say so <see p. 4>."
     response = client.post(
-        f"/deployments/{deployment.slug}/corrections/",
+        f"/en/deployments/{deployment.slug}/corrections/",
         {"message": typed, "source_url": "https://example.org/minutes", "email": ""},
     )
     body = response.content.decode()
@@ -133,7 +133,7 @@ def test_a_correction_that_cannot_be_saved_comes_back_with_the_readers_text(monk
 
 
 def test_an_outage_outside_a_view_is_a_503_too():
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/en/")
     try:
         raise OperationalError("terminating connection due to administrator command")
     except OperationalError:
@@ -143,7 +143,7 @@ def test_an_outage_outside_a_view_is_a_503_too():
 
 
 def test_a_bug_is_still_a_500_not_an_outage():
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/en/")
     try:
         raise IntegrityError("duplicate key")
     except IntegrityError:
@@ -200,7 +200,7 @@ def test_serving_starts_with_a_key_or_in_debug(tmp_path):
 
 def test_with_https_redirects_on_probes_still_answer_over_http(client, settings):
     settings.SECURE_SSL_REDIRECT = True
-    assert client.get("/deployments/").status_code == 301
+    assert client.get("/en/deployments/").status_code == 301
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
 
@@ -208,5 +208,5 @@ def test_with_https_redirects_on_probes_still_answer_over_http(client, settings)
 def test_behind_the_proxy_a_forwarded_https_request_is_secure(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    assert client.get("/about/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
-    assert client.get("/about/", HTTP_X_FORWARDED_PROTO="http").status_code == 301
+    assert client.get("/en/about/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+    assert client.get("/en/about/", HTTP_X_FORWARDED_PROTO="http").status_code == 301

@@ -29,7 +29,7 @@ def section(body, heading_id):
 
 
 def entry_rows(body):
-    return re.findall(r'<th scope="row"><a href="/deployments/([\w-]+)/">', body)
+    return re.findall(r'<th scope="row"><a href="/en/deployments/([\w-]+)/">', body)
 
 
 @pytest.fixture
@@ -60,62 +60,62 @@ class TestBothDirections:
     def test_chinas_page_shows_what_was_supplied_from_china_with_a_link_to_the_origin_filter(
         self, client
     ):
-        body = page(client, "/countries/china/")
+        body = page(client, "/en/countries/china/")
         exported = body[body.index('id="from"') :]
-        assert 'href="/deployments/?origin=CN"' in exported
+        assert 'href="/en/deployments/?origin=CN"' in exported
         assert "All 3 entries supplied from China in the list" in exported
         for title in ("Belgrade cameras", "Novi Sad cameras", "Nairobi cameras"):
             assert title in exported
         assert "Belgrade airport" not in body
 
     def test_chinas_page_links_each_receiving_country_to_its_entries_from_china(self, client):
-        body = page(client, "/countries/china/")
-        serbia = r'href="/deployments/\?origin=CN&amp;country=RS">Serbia</a> <span[^>]*>2<'
+        body = page(client, "/en/countries/china/")
+        serbia = r'href="/en/deployments/\?origin=CN&amp;country=RS">Serbia</a> <span[^>]*>2<'
         assert re.search(serbia, body)
-        assert re.search(r'href="/deployments/\?origin=CN&amp;country=KE">Kenya</a>', body)
+        assert re.search(r'href="/en/deployments/\?origin=CN&amp;country=KE">Kenya</a>', body)
 
     def test_a_country_known_mostly_as_an_exporter_leads_with_what_left_it(self, client):
-        china = page(client, "/countries/china/")
+        china = page(client, "/en/countries/china/")
         assert china.index('id="from"') < china.index('id="in"')
-        serbia = page(client, "/countries/serbia/")
+        serbia = page(client, "/en/countries/serbia/")
         assert serbia.index('id="in"') < serbia.index('id="from"')
 
     def test_a_receiving_country_gives_figures_for_each_direction(self, client):
-        body = page(client, "/countries/serbia/")
+        body = page(client, "/en/countries/serbia/")
         here = section(body, "in-heading")
         assert re.findall(r"<dt>([^<]+)</dt><dd>(.*?)</dd>", here) == [
-            ("Entries", '<a href="/deployments/?country=RS">3</a>'),
+            ("Entries", '<a href="/en/deployments/?country=RS">3</a>'),
             ("Vendors", "2"),
             ("Supplied from", '2 <span class="unit">countries</span>'),
         ]
         assert "No published entry records technology supplied from Serbia." in body
 
     def test_a_receiving_country_links_each_country_of_origin_to_the_entries_from_it(self, client):
-        body = page(client, "/countries/serbia/")
-        assert 'href="/deployments/?origin=CN&amp;country=RS">China</a>' in body
-        assert 'href="/deployments/?origin=FR&amp;country=RS">France</a>' in body
+        body = page(client, "/en/countries/serbia/")
+        assert 'href="/en/deployments/?origin=CN&amp;country=RS">China</a>' in body
+        assert 'href="/en/deployments/?origin=FR&amp;country=RS">France</a>' in body
 
     def test_each_country_on_a_vendor_page_leads_to_that_vendors_entries_there(self, client):
-        body = page(client, "/vendors/acme/")
+        body = page(client, "/en/vendors/acme/")
         countries = section(body, "countries-heading")
-        assert 'href="/deployments/?vendor=acme&amp;country=RS">Serbia</a>' in countries
-        assert 'href="/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in countries
-        assert 'href="/countries/' not in countries
+        assert 'href="/en/deployments/?vendor=acme&amp;country=RS">Serbia</a>' in countries
+        assert 'href="/en/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in countries
+        assert 'href="/en/countries/' not in countries
 
     def test_each_place_in_a_vendor_pages_table_leads_to_that_vendors_entries_there(self, client):
-        body = page(client, "/vendors/acme/")
+        body = page(client, "/en/vendors/acme/")
         table = section(body, "deployments-heading")
-        assert table.count('href="/deployments/?vendor=acme&amp;country=RS">Serbia</a>') == 2
-        assert 'href="/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in table
-        assert 'href="/countries/' not in table
+        assert table.count('href="/en/deployments/?vendor=acme&amp;country=RS">Serbia</a>') == 2
+        assert 'href="/en/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in table
+        assert 'href="/en/countries/' not in table
 
     def test_a_technology_page_says_where_it_came_from(self, client):
-        body = page(client, "/technologies/face/")
-        assert 'href="/deployments/?technology=face&amp;origin=CN">China</a>' in body
-        assert 'href="/deployments/?technology=face">2</a>' in body
+        body = page(client, "/en/technologies/face/")
+        assert 'href="/en/deployments/?technology=face&amp;origin=CN">China</a>' in body
+        assert 'href="/en/deployments/?technology=face">2</a>' in body
 
 
-PROFILES = ["/countries/serbia/", "/vendors/acme/", "/technologies/face/"]
+PROFILES = ["/en/countries/serbia/", "/en/vendors/acme/", "/en/technologies/face/"]
 
 
 @pytest.fixture
@@ -189,13 +189,13 @@ def test_a_profile_makes_as_many_queries_with_many_entries_as_with_few(client, g
 
 def test_a_technology_page_no_longer_lists_every_entry(client, grow):
     grow(8)
-    body = page(client, "/technologies/face/")
+    body = page(client, "/en/technologies/face/")
     assert len(entry_rows(body)) == 3
-    assert 'href="/deployments/?technology=face">All 8 entries' in body
+    assert 'href="/en/deployments/?technology=face">All 8 entries' in body
 
 
 def test_a_country_page_with_no_entries_either_way_says_so(client):
-    body = page(client, "/countries/germany/")
+    body = page(client, "/en/countries/germany/")
     assert "No published deployment in this country yet." in body
     assert "No published entry records technology supplied from Germany." in body
     assert 'rel="next"' not in body

@@ -150,8 +150,8 @@ class TestFacetCounts:
 
 # --- Published only ----------------------------------------------------------------------------
 
-PAGES = ["/", "/deployments/", "/deployments/?sort=newest", "/countries/serbia/", "/changes/"]
-PAGES += ["/vendors/acme/", "/technologies/gait/", "/sources/shared/", "/feeds/latest.atom"]
+PAGES = ["/", "/en/deployments/", "/en/deployments/?sort=newest", "/en/countries/serbia/", "/en/changes/"]
+PAGES += ["/en/vendors/acme/", "/en/technologies/gait/", "/en/sources/shared/", "/feeds/latest.atom"]
 PAGES += ["/feeds/countries/serbia.atom", "/feeds/vendors/acme.atom"]
 
 
@@ -197,14 +197,14 @@ def test_every_page_export_and_feed_lists_published_entries_only(client, db, sta
             for entry in entries:
                 shown = entry.title in body
                 if entry.state == State.PUBLISHED:
-                    assert shown or path == "/changes/", (path, entry.state)
+                    assert shown or path == "/en/changes/", (path, entry.state)
                 elif entry.state == State.RETRACTED:
                     # Listed only where changes are: its retraction is one.
-                    assert shown == (path == "/changes/"), (path, entry.state)
-                elif path == "/changes/":
+                    assert shown == (path == "/en/changes/"), (path, entry.state)
+                elif path == "/en/changes/":
                     # Published, then taken back: its unpublishing is a change readers saw,
                     # named under the title it was published with, and never linked.
-                    assert f"/deployments/{entry.slug}/" not in body, (path, entry.state)
+                    assert f"/en/deployments/{entry.slug}/" not in body, (path, entry.state)
                 else:
                     assert not shown, (path, entry.state)
                 assert entry.state == State.PUBLISHED or f"Quoted words {entry.slug}." not in body
@@ -216,10 +216,10 @@ def test_every_page_export_and_feed_lists_published_entries_only(client, db, sta
 
 
 def exported_slugs(client):
-    as_csv = b"".join(client.get("/deployments/?format=csv").streaming_content)
+    as_csv = b"".join(client.get("/en/deployments/?format=csv").streaming_content)
     rows = read_csv(as_csv.decode("utf-8-sig"))
     csv_slugs = {row["slug"] for row in rows}
-    as_json = json.loads(b"".join(client.get("/deployments/?format=json").streaming_content))
+    as_json = json.loads(b"".join(client.get("/en/deployments/?format=json").streaming_content))
     assert {row["slug"] for row in as_json["results"]} == csv_slugs
     return csv_slugs
 
@@ -264,6 +264,6 @@ def test_any_spelling_finds_an_entry_written_with_any_other(client, db, data, wo
     with transaction.atomic():
         published_deployment(slug="stored", title=f"Cameras {stored}")
         published_deployment(slug="other", title="Unrelated entry")
-        response = client.get("/deployments/", {"q": typed})
+        response = client.get("/en/deployments/", {"q": typed})
         assert [d.slug for d in response.context["deployments"]] == ["stored"], (stored, typed)
         transaction.set_rollback(True)

@@ -148,21 +148,21 @@ class TestCounts:
         }
 
     def test_the_vendor_list_counts_only_published_entries_and_their_countries(self, client):
-        body = page(client, "/vendors/")
-        assert row(body, 'href="/vendors/acme/"') == ["Acme Vision", "China", "2", "1"]
-        assert row(body, 'href="/vendors/ghost/"') == ["Ghost Systems", "China", "0", "0"]
+        body = page(client, "/en/vendors/")
+        assert row(body, 'href="/en/vendors/acme/"') == ["Acme Vision", "China", "2", "1"]
+        assert row(body, 'href="/en/vendors/ghost/"') == ["Ghost Systems", "China", "0", "0"]
 
     def test_the_technology_list_counts_only_published_entries(self, client):
-        body = page(client, "/technologies/")
-        assert row(body, 'href="/technologies/gait/"') == ["Gait recognition", "1"]
+        body = page(client, "/en/technologies/")
+        assert row(body, 'href="/en/technologies/gait/"') == ["Gait recognition", "1"]
 
     def test_the_source_list_counts_only_claims_in_published_entries(self, client):
-        body = page(client, "/sources/")
-        assert row(body, 'href="/sources/shared/"')[-1] == "2"
-        assert row(body, 'href="/sources/draft-only/"')[-1] == "0"
+        body = page(client, "/en/sources/")
+        assert row(body, 'href="/en/sources/shared/"')[-1] == "2"
+        assert row(body, 'href="/en/sources/draft-only/"')[-1] == "0"
 
     def test_the_country_list_shows_only_countries_with_published_entries(self, client):
-        body = main(page(client, "/countries/"))
+        body = main(page(client, "/en/countries/"))
         assert "Serbia" in body
         assert "Kenya" in body
         for name in ("France", "Ecuador", "Japan", "United States"):
@@ -172,7 +172,7 @@ class TestCounts:
 @pytest.mark.usefixtures("world")
 class TestTheVendorPage:
     def test_it_lists_only_countries_with_published_entries(self, client):
-        response = client.get("/vendors/acme/")
+        response = client.get("/en/vendors/acme/")
         assert [(c.name, c.deployment_count) for c in response.context["countries"]] == [
             ("Serbia", 2)
         ]
@@ -182,7 +182,7 @@ class TestTheVendorPage:
             assert name not in body
 
     def test_its_map_counts_only_published_entries(self, client):
-        body = main(page(client, "/vendors/acme/"))
+        body = main(page(client, "/en/vendors/acme/"))
         map_table = body.split('id="vendor-map-caption">', 1)[1].split("</table>", 1)[0]
         assert texts(map_table) == [
             "Where Acme Vision has supplied",
@@ -193,14 +193,14 @@ class TestTheVendorPage:
         ]
 
     def test_its_timeline_shows_only_the_years_of_published_entries(self, client):
-        body = page(client, "/vendors/acme/")
+        body = page(client, "/en/vendors/acme/")
         assert "2019: 1 deployment" in body
         assert "2020: 1 deployment" in body
         for year in ("2011", "2015", "2016"):
             assert f"{year}:" not in body
 
     def test_a_vendor_with_only_drafts_has_nothing_to_show(self, client):
-        body = main(page(client, "/vendors/ghost/"))
+        body = main(page(client, "/en/vendors/ghost/"))
         assert "No published deployment names this vendor yet." in body
         assert "On the map" not in body
         assert "Japan" not in body
@@ -211,32 +211,32 @@ class TestTheVendorPage:
 @pytest.mark.usefixtures("world")
 class TestListsAndExports:
     def test_the_deployment_list_shows_published_entries_newest_first(self, client):
-        response = client.get("/deployments/?sort=newest")
+        response = client.get("/en/deployments/?sort=newest")
         assert [d.slug for d in response.context["deployments"]] == ["nairobi", "nis", "belgrade"]
 
     def test_the_csv_export_holds_only_published_entries(self, client):
-        response = client.get("/deployments/?format=csv")
+        response = client.get("/en/deployments/?format=csv")
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         assert {r["slug"] for r in read_csv(text)} == PUBLISHED_SLUGS
 
     def test_the_json_export_holds_only_published_entries(self, client):
-        response = client.get("/deployments/?format=json")
+        response = client.get("/en/deployments/?format=json")
         data = json.loads(b"".join(response.streaming_content))
         assert {r["slug"] for r in data["results"]} == PUBLISHED_SLUGS
 
     def test_the_source_page_of_a_source_cited_only_by_drafts_quotes_nothing(self, client):
-        body = main(page(client, "/sources/draft-only/"))
+        body = main(page(client, "/en/sources/draft-only/"))
         assert "Quito" not in body
         assert "Ghost draft entry" not in body
 
     def test_a_retracted_entry_keeps_its_page_marked_as_retracted(self, client):
-        body = page(client, "/deployments/withdrawn/")
+        body = page(client, "/en/deployments/withdrawn/")
         assert "The source withdrew the story." in body
-        assert "Withdrawn entry" not in page(client, "/deployments/")
+        assert "Withdrawn entry" not in page(client, "/en/deployments/")
 
     @pytest.mark.parametrize("slug", ["paris-draft", "quito-review", "ghost-draft"])
     def test_an_unpublished_entry_has_no_page(self, client, slug):
-        assert client.get(f"/deployments/{slug}/").status_code == 404
+        assert client.get(f"/en/deployments/{slug}/").status_code == 404
 
 
 def test_recent_changes_show_an_entry_returned_to_draft_as_it_was_published_and_unlinked(client):
@@ -248,7 +248,7 @@ def test_recent_changes_show_an_entry_returned_to_draft_as_it_was_published_and_
     workflow.unpublish(hidden)
     hidden.title = "Draft title no reader has seen"
     hidden.save()
-    body = main(page(client, "/changes/"))
+    body = main(page(client, "/en/changes/"))
     assert "Still published entry" in body
     assert 'Entry back in draft <span class="muted">(no longer published)</span>' in body
     assert hidden.get_absolute_url() not in body
@@ -258,6 +258,6 @@ def test_recent_changes_show_an_entry_returned_to_draft_as_it_was_published_and_
 def test_recent_changes_list_a_retraction_as_such(client):
     entry = published_deployment(title="Entry later withdrawn")
     workflow.retract(entry, "Wrong country.")
-    body = main(page(client, "/changes/"))
+    body = main(page(client, "/en/changes/"))
     assert "Entry later withdrawn" in body
     assert "(retracted)" in body

@@ -30,23 +30,23 @@ PAGES = {
     # Totals, map, timeline, flows, exporters: the facet tallies (2) and their countries (1).
     "/": 10,  # + when the data was last updated, what is new
     # Facets, result count and map: the tallies (1) and the names of what they count (3).
-    "/deployments/": 7,  # the flows too
+    "/en/deployments/": 7,  # the flows too
     # One count of the matching entries' facts, and one per filter with a facet (country,
     # vendor), for that facet; the choices looked up (2) and named (3).
-    "/deployments/?q=quote&vendor=acme&country=RS&country=FR": 11,
-    "/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 11,
-    "/deployments/{slug}/": 13,  # + facts per citation, entries also reporting
+    "/en/deployments/?q=quote&vendor=acme&country=RS&country=FR": 11,
+    "/en/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 11,
+    "/en/deployments/{slug}/": 13,  # + facts per citation, entries also reporting
     # Profiles and their indexes count from the facet pairs and tallies: one query each, plus
     # one naming each kind of record counted.
-    "/countries/": 2,  # the tallies, the countries (receiving and of origin)
-    "/countries/serbia/": 14,  # + figures both ways, countries of origin, one page of entries
-    "/vendors/": 3,  # the vendors, their tallies, their countries (pairs)
-    "/vendors/acme/": 12,  # + the vendor's group, figures, technologies, one page of entries
-    "/technologies/": 2,
-    "/technologies/gait/": 7,  # + figures, map, timeline, origins, one page of entries
-    "/sources/": 2,  # + the count of sources for the pages
-    "/sources/report/": 7,  # + the count of citations for the pages, the count of findings
-    "/findings/": 5,  # + the origin and technology choices, the count for the pages
+    "/en/countries/": 2,  # the tallies, the countries (receiving and of origin)
+    "/en/countries/serbia/": 14,  # + figures both ways, countries of origin, one page of entries
+    "/en/vendors/": 3,  # the vendors, their tallies, their countries (pairs)
+    "/en/vendors/acme/": 12,  # + the vendor's group, figures, technologies, one page of entries
+    "/en/technologies/": 2,
+    "/en/technologies/gait/": 7,  # + figures, map, timeline, origins, one page of entries
+    "/en/sources/": 2,  # + the count of sources for the pages
+    "/en/sources/report/": 7,  # + the count of citations for the pages, the count of findings
+    "/en/findings/": 5,  # + the origin and technology choices, the count for the pages
 }
 
 

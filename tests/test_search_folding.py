@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(client, text):
-    response = client.get("/deployments/", {"q": text})
+    response = client.get("/en/deployments/", {"q": text})
     assert response.status_code == 200
     return {d.slug for d in response.context["deployments"]}
 
@@ -67,7 +67,7 @@ def test_a_search_lists_entries_with_the_words_together_before_those_with_them_a
         slug="together", title="Zagreb cameras", summary="A safe city project; the safe city grows."
     )
     assert [
-        d.slug for d in client.get("/deployments/", {"q": "safe city"}).context["deployments"]
+        d.slug for d in client.get("/en/deployments/", {"q": "safe city"}).context["deployments"]
     ] == [
         "together",
         "apart",

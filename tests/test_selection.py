@@ -28,14 +28,14 @@ def entries():
 
 
 def title_and_heading(client, query):
-    body = client.get("/deployments/" + query).content.decode()
+    body = client.get("/en/deployments/" + query).content.decode()
     title = unescape(re.search(r"<title>(.*?) · Surveillance", body).group(1))
     heading = unescape(re.search(r'<h1 id="selection">(.*?)</h1>', body).group(1))
     return title, heading
 
 
 def chips(client, query):
-    body = client.get("/deployments/" + query).content.decode()
+    body = client.get("/en/deployments/" + query).content.decode()
     found = re.findall(
         r'<a class="chip" href="([^"]*)"><span class="visually-hidden">Remove filter </span>'
         r"(.*?) <span",
@@ -77,7 +77,7 @@ def test_a_search_is_quoted_and_cut_when_long(client, entries):
 
 
 def test_filters_not_understood_say_so_in_the_title(client, entries):
-    response = client.get("/deployments/?country=ZZ")
+    response = client.get("/en/deployments/?country=ZZ")
     assert response.status_code == 400
     assert "<title>Deployments: filters not understood · " in response.content.decode()
 
@@ -102,13 +102,13 @@ def test_a_chip_removes_only_its_own_value(client, entries):
 
 
 def test_chip_labels_and_links_are_escaped(client, entries):
-    body = client.get("/deployments/?q=%3Cb%3E%22x").content.decode()
+    body = client.get("/en/deployments/?q=%3Cb%3E%22x").content.decode()
     assert "<b>" not in body.split('<nav class="chips"')[1].split("</nav>")[0]
     assert "Search: “&lt;b&gt;&quot;x”" in body
 
 
 def test_a_later_page_says_which_in_its_title(client, entries, settings):
     settings.TRACKER_PAGE_SIZE = 2
-    body = client.get("/deployments/?page=2").content.decode()
+    body = client.get("/en/deployments/?page=2").content.decode()
     assert "<title>Deployments: 5 entries, page 2 · " in body
     assert '<h1 id="selection">Deployments: 5 entries</h1>' in body

@@ -24,7 +24,7 @@ def test_favicon_ico_leads_to_the_sites_icon_instead_of_a_404(client):
 
 
 def test_every_page_names_its_icon(client):
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in body
 
 
@@ -83,11 +83,11 @@ def test_countries_are_shown_by_the_name_readers_know(iso2, shown):
 def test_pages_show_the_common_name_and_exports_keep_the_stored_one(client):
     congo = country("CD")
     entry = published_deployment(title="Cameras in Kinshasa", country=congo)
-    for url in (entry.get_absolute_url(), congo.get_absolute_url(), "/deployments/"):
+    for url in (entry.get_absolute_url(), congo.get_absolute_url(), "/en/deployments/"):
         body = client.get(url).content.decode()
         assert "Democratic Republic of the Congo" in body, url
         assert "Congo, The Democratic Republic of the" not in body, url
-    rows = client.get("/deployments/", {"format": "csv"})
+    rows = client.get("/en/deployments/", {"format": "csv"})
     text = b"".join(rows.streaming_content).decode("utf-8-sig")
     assert "Congo, The Democratic Republic of the" in text
 
@@ -95,7 +95,7 @@ def test_pages_show_the_common_name_and_exports_keep_the_stored_one(client):
 def test_an_entry_is_found_by_the_common_and_the_stored_name(client):
     entry = published_deployment(title="Cameras in Moscow", country=country("RU"))
     for words in ("Russia", "Russian Federation"):
-        listed = client.get("/deployments/", {"q": words}).context["deployments"]
+        listed = client.get("/en/deployments/", {"q": words}).context["deployments"]
         assert [d.slug for d in listed] == [entry.slug], words
 
 
@@ -110,7 +110,7 @@ def test_a_browser_gets_the_feed_as_xml_and_a_feed_reader_as_atom(client):
 
 
 def test_the_feed_link_says_it_is_for_a_feed_reader(client):
-    assert "Atom feed of new entries (for a feed reader)" in client.get("/").content.decode()
+    assert "Atom feed of new entries (for a feed reader)" in client.get("/en/").content.decode()
 
 
 def test_a_country_pages_map_table_lists_the_country_its_caption_names(client):
@@ -127,7 +127,7 @@ def test_a_country_pages_map_table_lists_the_country_its_caption_names(client):
 
 
 def test_the_dataset_facet_says_results_from_the_article_come_from_no_dataset(client, article):
-    body = client.get("/deployments/", {"q": "Belgrade"}).content.decode()
+    body = client.get("/en/deployments/", {"q": "Belgrade"}).content.decode()
     facet = body.split('id="facet-dataset"', 1)[1].split("</fieldset>", 1)[0]
     assert "None yet" not in facet
     assert "None of these results comes from an imported dataset" in facet

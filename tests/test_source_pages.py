@@ -1,4 +1,4 @@
-"""/sources/ is sortable, searchable and paginated; a source's page shows its citations one page
+"""/en/sources/ is sortable, searchable and paginated; a source's page shows its citations one page
 at a time. Neither grows with the number of sources or citations."""
 
 import datetime
@@ -21,7 +21,7 @@ def page(client, path):
 
 
 def titles(body):
-    return re.findall(r'<li><a href="/sources/[\w-]+/">([^<]+)</a>', body)
+    return re.findall(r'<li><a href="/en/sources/[\w-]+/">([^<]+)</a>', body)
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def library():
 def listed(client, query=""):
     """The titles on /sources/ among the fixture's three, in order."""
     ours = {"Alpha report", "beta cables", "Gamma leak"}
-    return [t for t in titles(page(client, f"/sources/{query}")) if t in ours]
+    return [t for t in titles(page(client, f"/en/sources/{query}")) if t in ours]
 
 
 @pytest.mark.usefixtures("library")
@@ -75,7 +75,7 @@ class TestTheSourcesList:
         assert listed(client, f"?q={query}") == found
 
     def test_a_search_with_no_match_says_so_and_keeps_the_words(self, client):
-        body = page(client, "/sources/?q=zebra")
+        body = page(client, "/en/sources/?q=zebra")
         assert "No source matches “zebra”." in body
         assert 'value="zebra"' in body
 
@@ -83,13 +83,13 @@ class TestTheSourcesList:
         assert listed(client, "?q=reuters%07") == ["Alpha report"]
 
     def test_the_sort_menu_shows_the_sort_chosen(self, client):
-        body = page(client, "/sources/?sort=title")
+        body = page(client, "/en/sources/?sort=title")
         assert '<option value="title" selected>Title</option>' in body
         assert '<option value="newest">Newest first</option>' in body
 
     def test_it_shows_one_page_at_a_time_keeping_the_search_and_sort(self, client, monkeypatch):
         monkeypatch.setattr(paging, "ROWS_PER_PAGE", 2)
-        body = page(client, "/sources/?q=a&sort=title")
+        body = page(client, "/en/sources/?q=a&sort=title")
         assert len(titles(body)) == 2
         assert 'rel="next" href="?q=a&amp;sort=title&amp;page=2"' in body
         assert "Page 1 of" in body
@@ -100,7 +100,7 @@ def test_the_sources_list_makes_as_many_queries_with_many_sources_as_with_few(cl
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            page(client, "/sources/?sort=cited")
+            page(client, "/en/sources/?sort=cited")
         return len(captured)
 
     CitationFactory(deployment=published_deployment())
@@ -115,12 +115,12 @@ def test_a_source_page_shows_its_citations_one_page_at_a_time(client, monkeypatc
     source = SourceFactory(slug="big")
     for n in range(7):
         CitationFactory(deployment=published_deployment(title=f"Entry {n}"), source=source)
-    body = page(client, "/sources/big/")
+    body = page(client, "/en/sources/big/")
     assert body.count('<article class="claim">') == 3
     assert 'rel="next" href="?page=2"' in body
-    last = page(client, "/sources/big/?page=3")
+    last = page(client, "/en/sources/big/?page=3")
     assert last.count('<article class="claim">') == 1
-    assert "There is no page" in page(client, "/sources/big/?page=abc")
+    assert "There is no page" in page(client, "/en/sources/big/?page=abc")
 
 
 def test_a_source_page_makes_as_many_queries_with_many_citations_as_with_few(client, monkeypatch):
@@ -130,7 +130,7 @@ def test_a_source_page_makes_as_many_queries_with_many_citations_as_with_few(cli
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            page(client, "/sources/big/")
+            page(client, "/en/sources/big/")
         return len(captured)
 
     CitationFactory(deployment=published_deployment(), source=source)
@@ -148,11 +148,11 @@ def test_the_findings_page_shows_one_page_at_a_time_and_counts_them_all(client, 
         finding = FindingFactory(statement=f"Statement {n}.")
         finding.origin_countries.add(country("CN"))
         finding.countries.add(country("RS" if n else "KE"))
-    body = page(client, "/findings/?origin=CN")
+    body = page(client, "/en/findings/?origin=CN")
     assert body.count('<article class="finding"') == 2
     assert "3 findings about 2 countries" in body
     assert 'rel="next" href="?origin=CN&amp;page=2"' in body
-    assert page(client, "/findings/?origin=CN&page=2").count('<article class="finding"') == 1
+    assert page(client, "/en/findings/?origin=CN&page=2").count('<article class="finding"') == 1
 
 
 def test_the_findings_page_shows_only_the_findings_about_the_technology_chosen(client):
@@ -161,7 +161,7 @@ def test_the_findings_page_shows_only_the_findings_about_the_technology_chosen(c
     cameras = TechnologyFactory(name="Cameras", slug="cameras")
     FindingFactory(statement="About the cameras.").technologies.add(cameras)
     FindingFactory(statement="About something else.")
-    body = page(client, "/findings/?technology=cameras")
+    body = page(client, "/en/findings/?technology=cameras")
     assert "About the cameras." in body
     assert "About something else." not in body
     assert '<option value="cameras" selected>Cameras</option>' in body
@@ -172,7 +172,7 @@ def test_the_findings_page_offers_the_countries_findings_name_as_origins(client)
 
     FindingFactory().origin_countries.add(country("CN"))
     FindingFactory().countries.add(country("KE"))
-    body = page(client, "/findings/")
+    body = page(client, "/en/findings/")
     assert '<option value="CN">China</option>' in body
     assert '<option value="KE">' not in body
 
@@ -181,6 +181,6 @@ def test_a_findings_page_past_the_end_shows_the_last_with_a_note(client):
     from tests.factories import FindingFactory
 
     FindingFactory(statement="The only finding.")
-    body = page(client, "/findings/?page=9")
+    body = page(client, "/en/findings/?page=9")
     assert "There is no page “9”; showing page 1." in body
     assert "The only finding." in body

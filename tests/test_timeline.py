@@ -19,7 +19,7 @@ def test_it_counts_deployments_per_year_with_gaps_as_zero(client):
     for year in (2015, 2015, 2018):
         published_deployment(start_year=year)
     published_deployment()
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert bars(body) == [
         "2015: 2 deployments",
         "2016: 0 deployments",
@@ -55,14 +55,14 @@ def test_entries_without_a_year_are_reported_apart():
 
 
 def test_with_no_year_at_all_it_says_so_instead_of_drawing_nothing(client, article):
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert "No start year known yet." in body
     assert "<strong>8</strong> entries with no known start year" in body
     assert 'class="timeline"' not in body
 
 
 def test_with_no_data_at_all_it_says_so(client):
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     assert "No deployments to show yet." in body
     assert 'class="timeline"' not in body
     assert Timeline({}).svg() == ""

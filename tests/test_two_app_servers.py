@@ -87,9 +87,9 @@ def site(tmp_path_factory, scratch_database, shared_redis):
 
 
 def entry_listed(base):
-    status, headers, page = servers.Browser(base).get("/deployments/")
+    status, headers, page = servers.Browser(base).get("/en/deployments/")
     assert status == 200
-    return f"/deployments/{ENTRY}/" in page, headers.get("X-Cache")
+    return f"/en/deployments/{ENTRY}/" in page, headers.get("X-Cache")
 
 
 def test_a_publish_through_one_server_is_seen_through_the_other_at_once(site):
@@ -113,4 +113,4 @@ def test_a_publish_through_one_server_is_seen_through_the_other_at_once(site):
 
         # The very next request to the other server sees it, freshly rendered.
         assert entry_listed(second) == (True, "miss")
-        assert servers.Browser(second).get(f"/deployments/{ENTRY}/")[0] == 200
+        assert servers.Browser(second).get(f"/en/deployments/{ENTRY}/")[0] == 200

@@ -38,7 +38,7 @@ def loaded(db):
 
 
 def newest(client, query=""):
-    response = client.get("/deployments/?sort=newest" + query)
+    response = client.get("/en/deployments/?sort=newest" + query)
     assert response.status_code == 200, response.content[:500]
     return [d.slug for d in response.context["deployments"]]
 
@@ -52,12 +52,12 @@ def feed(client, url="/feeds/latest.atom"):
 
 
 def home_latest(client):
-    return [d.slug for d in client.get("/").context["latest"]]
+    return [d.slug for d in client.get("/en/").context["latest"]]
 
 
 def changes(client, query=""):
     """[(title, what)] of the /changes/ table, in page order."""
-    body = client.get("/changes/" + query).content.decode()
+    body = client.get("/en/changes/" + query).content.decode()
     rows = re.findall(r'<th scope="row">(.*?)</th><td>([^<]*)</td>', body, flags=re.S)
     return [(html.unescape(re.sub(r"<[^>]+>", "", title)).strip(), what) for title, what in rows]
 
@@ -144,16 +144,16 @@ def test_added_since_lists_entries_first_published_on_or_after_that_day(client):
 
 @pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "01/12/2026", "2026-12-01T10:00"])
 def test_a_date_that_is_not_yyyy_mm_dd_is_a_400_saying_how_to_write_it(client, value):
-    response = client.get("/deployments/", {"added_since": value})
+    response = client.get("/en/deployments/", {"added_since": value})
     assert response.status_code == 400
     assert "YYYY-MM-DD" in response.content.decode()
 
 
 def test_the_home_page_counts_what_was_added_since_the_last_import_and_links_to_it(client, loaded):
     published_deployment(title="Added by an editor")
-    body = client.get("/").content.decode()
+    body = client.get("/en/").content.decode()
     day = timezone.localdate(WEEK_AGO)
-    link = f"/deployments/?added_since={day.isoformat()}&amp;sort=newest"
+    link = f"/en/deployments/?added_since={day.isoformat()}&amp;sort=newest"
     expected = len(loaded) + 1
     assert f'<a href="{link}">{expected} entries added since {day:%-d %B %Y}</a>' in body
     listed = client.get(link.replace("&amp;", "&"))
@@ -185,7 +185,7 @@ def test_changes_list_publications_edits_retractions_and_unpublishings_newest_fi
 
 def older(client, query=""):
     """The address of the "Older changes" link on a /changes/ page (None on the oldest page)."""
-    body = client.get("/changes/" + query).content.decode()
+    body = client.get("/en/changes/" + query).content.decode()
     link = re.search(r'<a rel="next" href="([^"]*)">Older changes', body)
     return html.unescape(link.group(1)) if link else None
 
@@ -208,16 +208,16 @@ def test_changes_come_in_pages_that_keep_their_place(client):
 @pytest.mark.parametrize("query", ["?before=x", "?before=-3", "?before=", "?page=999", "?page=x"])
 def test_a_page_address_that_means_nothing_shows_the_newest_changes(client, query):
     published_deployment(title="Only entry")
-    response = client.get("/changes/" + query)
+    response = client.get("/en/changes/" + query)
     assert response.status_code == 200
     assert changes(client, query) == [("Only entry", "published")]
 
 
 def test_a_page_older_than_every_change_says_so_and_links_to_the_newest(client):
     published_deployment(title="Only entry")
-    body = client.get("/changes/?before=999999999").content.decode()
+    body = client.get("/en/changes/?before=999999999").content.decode()
     assert "No older changes." in body
-    assert '<a href="/changes/">Newest changes</a>' in body
+    assert '<a href="/en/changes/">Newest changes</a>' in body
 
 
 def test_an_edit_that_changes_nothing_readers_see_takes_no_place_on_the_page(client, monkeypatch):
@@ -247,7 +247,7 @@ def test_an_entry_still_taken_down_is_named_as_it_was_published_without_a_link(c
     workflow.unpublish(entry)
     entry.title = "A draft title"
     entry.save()
-    body = client.get("/changes/").content.decode()
+    body = client.get("/en/changes/").content.decode()
     assert changes(client)[0] == ("Taken down entry (no longer published)", "unpublished")
     assert entry.get_absolute_url() not in body
     assert "A draft title" not in body
@@ -261,13 +261,13 @@ def test_drafting_is_not_a_change_readers_see(client):
 
 
 def test_whats_new_is_in_the_site_navigation(client):
-    body = client.get("/about/").content.decode()
+    body = client.get("/en/about/").content.decode()
     nav = body.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
-    assert '<a href="/changes/">What\'s new</a>' in nav
+    assert '<a href="/en/changes/">What\'s new</a>' in nav
 
 
 def test_the_list_form_keeps_the_added_since_date_when_other_filters_are_applied(client):
-    body = client.get("/deployments/", {"added_since": "2026-12-01"}).content.decode()
+    body = client.get("/en/deployments/", {"added_since": "2026-12-01"}).content.decode()
     form = body.split('id="filter-form"', 1)[1].split("</form>", 1)[0]
     assert 'name="added_since" value="2026-12-01"' in form
 
@@ -279,7 +279,7 @@ def test_the_changes_page_costs_the_same_queries_for_5_events_as_for_500(
     changes (one index range, the older page's cursor included) and the entries it links."""
     entries = [published_deployment(title=f"Entry {i}") for i in range(5)]
     with django_assert_num_queries(2):
-        assert len(client.get("/changes/").context["changes"]) == 5
+        assert len(client.get("/en/changes/").context["changes"]) == 5
     # 495 corrections, recorded as a data load records them (in bulk, no signal per record).
     for n in range(99):
         for entry in entries:
@@ -288,16 +288,16 @@ def test_the_changes_page_costs_the_same_queries_for_5_events_as_for_500(
     history.note_reader_changes(Deployment.history.model, entry_ids=[e.pk for e in entries])
     page_cache.bump()  # as a data load does
     with django_assert_num_queries(2):
-        first = client.get("/changes/")
+        first = client.get("/en/changes/")
     assert len(first.context["changes"]) == 50  # rendered afresh, not a cached copy
     assert first.context["changes"][0].what == "changed: summary"
     with django_assert_num_queries(2):
-        response = client.get("/changes/", {"before": first.context["older"]})
+        response = client.get("/en/changes/", {"before": first.context["older"]})
     assert len(response.context["changes"]) == 50
 
 
 def test_changes_list_the_entries_of_a_load_in_the_order_of_newest(client):
     call_command("load_site_data", ARTICLE_FIXTURE, verbosity=0)
     titles = [title for title, what in changes(client) if what == "published"]
-    listed = client.get("/deployments/?sort=newest").context["deployments"]
+    listed = client.get("/en/deployments/?sort=newest").context["deployments"]
     assert titles == [d.title for d in listed]

@@ -279,7 +279,7 @@ def test_a_retraction_needs_a_reason_and_stays_reachable_but_unlisted(admin_clie
     assert deployment.state == State.RETRACTED
     page = client.get(deployment.get_absolute_url()).content.decode()
     assert "Retracted" in page and "The source corrected it." in page
-    assert "Withdrawn story" not in client.get("/deployments/?country=FR").content.decode()
+    assert "Withdrawn story" not in client.get("/en/deployments/?country=FR").content.decode()
     assert "Withdrawn story" not in client.get("/feeds/latest.atom").content.decode()
 
 
@@ -303,7 +303,7 @@ def test_every_edit_is_in_the_admin_history_and_on_the_public_page(admin_client,
     public = client.get(deployment.get_absolute_url()).content.decode()
     assert "changed: summary" in public
     assert "admin" not in public.split("History of this entry")[1].split("</section>")[0]
-    assert "Tracked entry" in client.get("/changes/").content.decode()
+    assert "Tracked entry" in client.get("/en/changes/").content.decode()
 
 
 BELGRADE = "belgrade-huawei-safe-city"
@@ -321,7 +321,7 @@ def test_the_first_edit_of_an_entry_loaded_from_the_fixtures_is_shown_to_readers
     belgrade.summary = "A corrected summary."
     belgrade.save()
     assert "changed: summary" in public_history(client, belgrade)
-    assert "Belgrade" in client.get("/changes/").content.decode()
+    assert "Belgrade" in client.get("/en/changes/").content.decode()
 
 
 def test_loading_the_site_data_again_adds_no_history():

@@ -161,6 +161,9 @@ MIDDLEWARE = [
     # Before anything that queries: a frozen database cannot hold a request past its deadline.
     "tracker.ops.watchdog.DatabaseWatchdogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's order): /fr/… and /en/… set the
+    # language; an unprefixed page redirects by the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,6 +214,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The founding article and many sources are French, and so are many readers (issue 14).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "tracker" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

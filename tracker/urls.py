@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
@@ -6,14 +7,13 @@ from .editorial import corrections
 from .ops import health
 from .pages import about, assets, deployments, home, matrix, profiles, sources
 
-urlpatterns = [
+# Readers' pages exist in each language under its prefix (/en/…, /fr/…), with the same filter
+# parameters, so a shared link keeps its filters in either language; an unprefixed address
+# redirects by the browser's Accept-Language (LocaleMiddleware). What machines read (feeds, the
+# JSON record, health checks) and the editors' admin keep one address each, below.
+urlpatterns = i18n_patterns(
     path("", home.HomeView.as_view(), name="home"),
     path("deployments/", deployments.DeploymentListView.as_view(), name="deployment-list"),
-    path(
-        "deployments/<slug:slug>.json",
-        exports.DeploymentJSONView.as_view(),
-        name="deployment-json",
-    ),
     path(
         "deployments/<slug:slug>/corrections/",
         corrections.suggest_correction,
@@ -42,6 +42,14 @@ urlpatterns = [
     path("about/", about.AboutView.as_view(), name="about"),
     path("methods/", about.MethodsView.as_view(), name="methods"),
     path("data/", exports.DataView.as_view(), name="data"),
+)
+
+urlpatterns += [
+    path(
+        "deployments/<slug:slug>.json",
+        exports.DeploymentJSONView.as_view(),
+        name="deployment-json",
+    ),
     path("feeds/latest.atom", feeds.LatestDeploymentsFeed(), name="feed-latest"),
     path("feeds/feed.xsl", assets.feed_stylesheet, name="feed-stylesheet"),
     path("feeds/countries/<slug:slug>.atom", feeds.CountryDeploymentsFeed(), name="feed-country"),

@@ -6,18 +6,28 @@ accents so "Ouïghours" and "ouighours" meet. On PostgreSQL the document is also
 weighted tsvector in both English and French (the sources are in both), GIN-indexed and ranked;
 SQLite matches every word as a substring of the document.
 
+Readers search in French or English (issue 14). Documents hold both languages' names of the
+country and technologies, the French and English title and summary, and editors' translations of
+quotes. And a query naming a country or a technology in one language also asks for its names in
+the other (``alternatives``): "Serbie" finds what "Serbia" finds, "reconnaissance faciale" what
+"facial recognition" finds, even where only a summary in the other language says it.
+
 The documents are refreshed by signals (tracker.signals) whenever anything they contain changes.
 """
 
+import itertools
 import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 CONFIGS = ("english", "french")
 MAX_TERMS = 10
+# A query naming several countries and technologies asks for every combination of their names,
+# up to this many versions.
+MAX_ALTERNATIVES = 16
 
 
 def fold(text):
@@ -35,21 +45,26 @@ def document_parts(deployment):
     """The text of a deployment, in three weights: what it is called, who and where, evidence."""
     vendors = list(deployment.vendors.prefetch_related("aliases"))
     citations = list(deployment.citations.select_related("source", "attributed_to"))
-    names = [deployment.title]
+    technologies = list(deployment.technologies.all())
+    names = [deployment.title, deployment.title_fr]
     context = [
         deployment.locality,
         deployment.country.name,
         # Readers search by the common name too ("Russia" for "Russian Federation").
         deployment.country.display_name,
+        deployment.country.name_fr,
         deployment.operator,
         *(vendor.name for vendor in vendors),
         *(alias.name for vendor in vendors for alias in vendor.aliases.all()),
-        *(tech.name for tech in deployment.technologies.all()),
+        *(tech.name for tech in technologies),
+        *(tech.name_fr for tech in technologies),
     ]
     evidence = [
         deployment.summary,
+        deployment.summary_fr,
         deployment.scale,
         *(citation.quote for citation in citations),
+        *(citation.translation for citation in citations),
         *(citation.source.title for citation in citations),
         *(citation.attributed_to.title for citation in citations if citation.attributed_to),
     ]
@@ -79,38 +94,52 @@ def weighted_vector(title, context, evidence):
 
 
 def search(queryset, text):
-    """Deployments matching every word of ``text``, annotated with ``rank`` (higher is better)."""
+    """Deployments matching every word of ``text``, annotated with ``rank`` (higher is better).
+
+    Names of countries and technologies match in either language (``alternatives``).
+    """
     folded = fold(text)
-    terms = folded.split()[:MAX_TERMS]
-    if not terms:
+    if not folded.split():
         return queryset
+    versions = alternatives(folded)
     if is_postgresql():
-        return _search_postgresql(queryset, folded, terms)
-    return _search_substring(queryset, text, folded, terms)
+        return _search_postgresql(queryset, versions)
+    return _search_substring(queryset, text, folded, versions)
 
 
-def _search_postgresql(queryset, folded, terms):
+def _terms(version):
+    return version.split()[:MAX_TERMS]
+
+
+def _search_postgresql(queryset, versions):
     query = None
-    for config in CONFIGS:
-        part = SearchQuery(folded, config=config, search_type="websearch")
-        query = part if query is None else query | part
-    # Stems miss partial words ("hikvi"): every word is also tried as the start of a stored
-    # word. A tsquery too, so the GIN index (deployment_search_vector_gin) serves the whole
-    # condition; a LIKE '%word%' beside it made every search read every entry.
-    words = [word for term in terms for word in re.findall(r"\w+", term)]
-    if words:
-        prefixes = " & ".join(f"{word}:*" for word in words)
-        query_or_prefix = query | SearchQuery(prefixes, config="simple", search_type="raw")
-    else:
-        query_or_prefix = query
+    prefix_query = None
+    for version in versions:
+        for config in CONFIGS:
+            part = SearchQuery(version, config=config, search_type="websearch")
+            query = part if query is None else query | part
+        # Stems miss partial words ("hikvi"): every word is also tried as the start of a stored
+        # word. A tsquery too, so the GIN index (deployment_search_vector_gin) serves the whole
+        # condition; a LIKE '%word%' beside it made every search read every entry.
+        words = [word for term in _terms(version) for word in re.findall(r"\w+", term)]
+        if words:
+            prefixes = " & ".join(f"{word}:*" for word in words)
+            part = SearchQuery(prefixes, config="simple", search_type="raw")
+            prefix_query = part if prefix_query is None else prefix_query | part
+    query_or_prefix = query if prefix_query is None else query | prefix_query
     return queryset.filter(search_vector=query_or_prefix).annotate(
         rank=SearchRank(F("search_vector"), query)
     )
 
 
-def _search_substring(queryset, text, folded, terms):
-    for term in terms:
-        queryset = queryset.filter(search_document__contains=term)
+def _search_substring(queryset, text, folded, versions):
+    matches = Q()
+    for version in versions:
+        every_term = Q()
+        for term in _terms(version):
+            every_term &= Q(search_document__contains=term)
+        matches |= every_term
+    queryset = queryset.filter(matches)
     return queryset.annotate(
         rank=Case(
             When(title__icontains=text.strip(), then=Value(3)),
@@ -119,3 +148,73 @@ def _search_substring(queryset, text, folded, terms):
             output_field=IntegerField(),
         )
     )
+
+
+# --- Names in both languages --------------------------------------------------------------------
+
+_names = None
+
+
+def forget_names():
+    """Called when a country or technology changes (tracker.signals): names are read again."""
+    global _names
+    _names = None
+
+
+def _split_name(name):
+    # "Video surveillance / CCTV" and "Off-the-air interception (IMSI catchers)" are each two
+    # things a reader may type.
+    return [part for part in re.split(r"\s*[/()]\s*", fold(name)) if part]
+
+
+def name_groups():
+    """Folded name → every folded name of the same country or technology, in both languages."""
+    global _names
+    if _names is None:
+        from ..models import Country, Technology
+        from ..models.countries import display_name
+
+        groups = []
+        for iso2, name, name_fr in Country.objects.values_list("iso2", "name", "name_fr"):
+            groups.append({fold(n) for n in (name, display_name(iso2, name), name_fr) if n})
+        for name, name_fr in Technology.objects.values_list("name", "name_fr"):
+            groups.append({part for n in (name, name_fr) for part in _split_name(n)})
+        table = {}
+        for group in groups:
+            for name in group:
+                table.setdefault(name, set()).update(group)
+        _names = table
+    return _names
+
+
+def alternatives(folded):
+    """The query as typed, and with each country or technology it names in its other names.
+
+    Longest names first, whole words only: "guinea-bissau" is not "guinea", "niger" is not in
+    "nigeria". The result is the same whichever language's name was typed, so "Chine" and
+    "China" find the same entries.
+    """
+    table = name_groups()
+    found = []  # (start, end, sorted names) of each name in the query, not overlapping
+    taken = set()
+    for name in sorted(table, key=len, reverse=True):
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            span = set(range(match.start(), match.end()))
+            if span & taken:
+                continue
+            taken |= span
+            found.append((match.start(), match.end(), sorted(table[name])))
+    if not found:
+        return [folded]
+    found.sort()
+    versions = []
+    for choice in itertools.product(*(names for *_, names in found)):
+        pieces, position = [], 0
+        for (start, end, _group), name in zip(found, choice, strict=True):
+            pieces += [folded[position:start], name]
+            position = end
+        pieces.append(folded[position:])
+        versions.append(" ".join("".join(pieces).split()))
+        if len(versions) == MAX_ALTERNATIVES:
+            break
+    return sorted(set(versions))

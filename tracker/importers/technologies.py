@@ -81,6 +81,79 @@ EXTRA = {
     ),
 }
 
+# slug → (French name, French description) for EXTRA, shown on French pages (issue 14).
+FRENCH = {
+    "lawful-interception": (
+        "Interception légale",
+        "Systèmes que les opérateurs télécoms installent pour que les autorités puissent "
+        "intercepter appels et données sur leurs réseaux (gestion et médiation de "
+        "l'interception).",
+    ),
+    "monitoring-centre": (
+        "Centre de surveillance",
+        "Centres où les communications interceptées sont collectées, stockées et analysées.",
+    ),
+    "deep-packet-inspection": (
+        "Inspection approfondie des paquets (DPI)",
+        "Équipements qui lisent le contenu du trafic internet pour le filtrer, le ralentir ou "
+        "l'enregistrer.",
+    ),
+    "off-the-air-interception": (
+        "Interception hertzienne (IMSI-catchers)",
+        "Équipements qui interceptent le trafic des téléphones mobiles par voie hertzienne, "
+        "comme les IMSI-catchers.",
+    ),
+    "intrusion-software": (
+        "Logiciels d'intrusion",
+        "Logiciels espions qui infectent téléphones ou ordinateurs pour en lire les données à "
+        "distance.",
+    ),
+    "forensics": (
+        "Criminalistique numérique",
+        "Outils qui extraient et analysent les données de téléphones, d'ordinateurs et de "
+        "réseaux saisis.",
+    ),
+    "biometrics": (
+        "Biométrie",
+        "Identification par les empreintes digitales, la voix, l'iris ou d'autres traits "
+        "corporels.",
+    ),
+    "location-tracking": (
+        "Géolocalisation",
+        "Systèmes qui localisent des téléphones ou des personnes par le réseau mobile ou "
+        "d'autres signaux.",
+    ),
+    "internet-filtering": (
+        "Filtrage d'internet",
+        "Équipements qui bloquent des sites ou des services en ligne pour tout un réseau.",
+    ),
+    "fibre-taps-probes": (
+        "Dérivations et sondes sur fibre",
+        "Dispositifs branchés sur des câbles à fibre optique ou des liaisons réseau pour en "
+        "copier le trafic.",
+    ),
+    "network-infrastructure": (
+        "Infrastructures et services de réseau",
+        "Équipements et services de réseaux télécoms vendus avec des capacités d'interception, "
+        "ou comme leur base (la catégorie du Surveillance Industry Index).",
+    ),
+    "laser-acoustic-detection": (
+        "Détection acoustique par laser",
+        "Équipements qui captent la parole à partir des vibrations d'une vitre ou d'une autre "
+        "surface.",
+    ),
+    "smart-policing": (
+        "Police « intelligente »",
+        "Plateformes de données et outils d'analyse pour la police : bases de données "
+        "intégrées, tableaux de bord et prévision (la catégorie de l'AI Global Surveillance "
+        "Index).",
+    ),
+    "social-media-surveillance": (
+        "Surveillance des réseaux sociaux",
+        "Suivi et analyse de ce que les gens publient sur les réseaux sociaux.",
+    ),
+}
+
 # Normalized dataset term → slug. SII goods (with the case, spacing and spelling variants seen in
 # sii-transfers.json) and the AIGS technology column headers.
 TERMS = {
@@ -120,3 +193,8 @@ def slug_for(term):
 def definition(slug):
     """(name, description) for a slug this package may create, or None."""
     return EXTRA.get(slug)
+
+
+def french_definition(slug):
+    """(French name, French description) for a slug of EXTRA, or ("", "")."""
+    return FRENCH.get(slug, ("", ""))

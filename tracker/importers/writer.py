@@ -262,7 +262,14 @@ class Writer:
             name, description = definition
             if Technology.objects.filter(name__iexact=name).exists():
                 raise ImportConflict(f"a technology named {name!r} exists under another slug")
-            tech = Technology.objects.create(slug=slug, name=name, description=description)
+            name_fr, description_fr = technologies.french_definition(slug)
+            tech = Technology.objects.create(
+                slug=slug,
+                name=name,
+                description=description,
+                name_fr=name_fr,
+                description_fr=description_fr,
+            )
             self.tally.add("technology", "created", slug)
         else:
             self.tally.add("technology", "unchanged")

@@ -2,6 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .languages import FRENCH, reader_language
 
 # What readers call a country where the stored name (pycountry's common name, else its ISO
 # 3166-1 name) is an inverted or official form. Shown on pages only: the stored name stays what
@@ -51,30 +54,43 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
 
 
 class Country(models.Model):
-    name = models.CharField(max_length=100, help_text="Short English name readers know.")
-    official_name = models.CharField(max_length=200, blank=True)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Short English name readers know.")
+    )
+    official_name = models.CharField(_("official name"), max_length=200, blank=True)
     iso2 = models.CharField(
-        "ISO alpha-2",
+        _("ISO alpha-2"),
         max_length=2,
         unique=True,
-        help_text="ISO 3166-1 alpha-2 code, or a user-assigned one such as XK for Kosovo.",
+        help_text=_("ISO 3166-1 alpha-2 code, or a user-assigned one such as XK for Kosovo."),
     )
-    iso3 = models.CharField("ISO alpha-3", max_length=3, blank=True)
-    numeric = models.CharField("ISO numeric", max_length=3, blank=True)
-    region = models.CharField(max_length=40, blank=True, help_text="UN M49 region.")
-    subregion = models.CharField(max_length=60, blank=True, help_text="UN M49 sub-region.")
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, blank=True)
+    numeric = models.CharField(_("ISO numeric"), max_length=3, blank=True)
+    region = models.CharField(_("region"), max_length=40, blank=True, help_text=_("UN M49 region."))
+    subregion = models.CharField(
+        _("subregion"), max_length=60, blank=True, help_text=_("UN M49 sub-region.")
+    )
     is_iso = models.BooleanField(
-        "in ISO 3166-1",
+        _("in ISO 3166-1"),
         default=True,
-        help_text="False for entries ISO does not list (e.g. Kosovo).",
+        help_text=_("False for entries ISO does not list (e.g. Kosovo)."),
     )
     slug = models.SlugField(max_length=100, unique=True)
+    # pycountry's own French catalogue (iso3166-1), with readers' forms where ISO's is inverted
+    # ("Russie", not "Russie, Fédération de"); filled by migration 0024.
+    name_fr = models.CharField(
+        _("French name"),
+        max_length=100,
+        blank=True,
+        help_text=_("French name readers know, e.g. “Serbie”."),
+    )
 
     objects = CountryManager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         constraints = [
             # Codes are stored upper-case so ?country=rs and ?country=RS mean the same row.
             models.CheckConstraint(
@@ -87,7 +103,7 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.display_name
+        return self.local_name
 
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.slug])
@@ -99,3 +115,10 @@ class Country(models.Model):
     def display_name(self):
         """The common name for pages ("Russia"); ``name`` keeps the stored one."""
         return display_name(self.iso2, self.name)
+
+    @property
+    def local_name(self):
+        """The name in the reader's language ("Serbie" on /fr/), else the English one."""
+        if reader_language() == FRENCH and self.name_fr:
+            return self.name_fr
+        return self.display_name

@@ -8,8 +8,11 @@ from django.db.models import F
 from django.db.models.functions import MD5, Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .languages import pick
 from .reader_changes import DeploymentHistory, ReaderChangeFields
 from .sources import Cited, Source
 
@@ -109,123 +112,154 @@ class DeploymentManager(models.Manager.from_queryset(DeploymentQuerySet)):
 
 class Deployment(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        RETRACTED = "retracted", "Retracted"
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        RETRACTED = "retracted", _("Retracted")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        DEPLOYING = "deploying", "Being deployed"
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
-        REPORTED = "reported", "Reported"
-        COMPLETED = "completed", "Reported completed"
-        NOT_COMPLETED = "not_completed", "Not completed"
-        UNKNOWN = "unknown", "Unknown"
+        PLANNED = "planned", _("Planned")
+        DEPLOYING = "deploying", _("Being deployed")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+        REPORTED = "reported", _("Reported")
+        COMPLETED = "completed", _("Reported completed")
+        NOT_COMPLETED = "not_completed", _("Not completed")
+        UNKNOWN = "unknown", _("Unknown")
 
     class Evidence(models.TextChoices):
         """What kind of fact the sources report: a licence or an order is not a deployment."""
 
-        CONTRACT = "contract", "Contract or sale reported"
-        LICENCE = "licence", "Export licence granted"
-        ORDER = "order", "Order reported"
-        DEPLOYMENT = "deployment", "Deployment reported"
-        SUPPLIER_NAMED = "supplier_named", "Company named as a supplier"
-        ALLEGATION = "allegation", "Allegation"
+        CONTRACT = "contract", _("Contract or sale reported")
+        LICENCE = "licence", _("Export licence granted")
+        ORDER = "order", _("Order reported")
+        DEPLOYMENT = "deployment", _("Deployment reported")
+        SUPPLIER_NAMED = "supplier_named", _("Company named as a supplier")
+        ALLEGATION = "allegation", _("Allegation")
 
     class YearKind(models.TextChoices):
         """What the start year is a year of, so that only a year of use reads "since"."""
 
-        ORDERED = "ordered", "ordered"
-        LICENSED = "licensed", "licence"
-        CONTRACTED = "contracted", "contracted"
-        IN_USE_SINCE = "in_use_since", "in use since"
-        REPORTED_IN = "reported_in", "reported in"
+        # Shown before the year ("in use since 2019"): a translation may end with a preposition.
+        ORDERED = "ordered", _("ordered")
+        LICENSED = "licensed", _("licence")
+        CONTRACTED = "contracted", _("contracted")
+        IN_USE_SINCE = "in_use_since", _("in use since")
+        REPORTED_IN = "reported_in", _("reported in")
 
-    title = models.CharField(max_length=300)
+    # Editors write the title and summary in English, French or both (tracker.models.languages).
+    title = models.CharField(
+        _("title (English)"), max_length=300, blank=True, help_text=_("English or French, or both.")
+    )
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
     slug = models.SlugField(max_length=200, unique=True)
     country = models.ForeignKey(
         "tracker.Country",
         on_delete=models.PROTECT,
         related_name="deployments",
-        help_text="Where the technology is used.",
+        verbose_name=_("country"),
+        help_text=_("Where the technology is used."),
     )
     locality = models.CharField(
-        max_length=200, blank=True, help_text="City, state or region, if the source names one."
+        _("locality"),
+        max_length=200,
+        blank=True,
+        help_text=_("City, state or region, if the source names one."),
     )
     vendors = models.ManyToManyField(
-        "tracker.Vendor", blank=True, related_name="deployments", help_text="Only those named."
+        "tracker.Vendor",
+        blank=True,
+        related_name="deployments",
+        verbose_name=_("vendors"),
+        help_text=_("Only those named."),
     )
     origin_countries = models.ManyToManyField(
         "tracker.Country",
         blank=True,
         related_name="exported_deployments",
-        help_text="Where the technology came from: the vendors' headquarters, or the exporting "
-        "country a source names when it names no company.",
+        verbose_name=_("origin countries"),
+        help_text=_(
+            "Where the technology came from: the vendors' headquarters, or the exporting "
+            "country a source names when it names no company."
+        ),
     )
     technologies = models.ManyToManyField(
-        "tracker.Technology", blank=True, related_name="deployments"
+        "tracker.Technology",
+        blank=True,
+        related_name="deployments",
+        verbose_name=_("technologies"),
     )
     operator = models.CharField(
-        "operator or customer",
+        _("operator or customer"),
         max_length=300,
         blank=True,
-        help_text="The agency, city or company that runs or bought it.",
+        help_text=_("The agency, city or company that runs or bought it."),
     )
-    status = models.CharField(max_length=14, choices=Status, default=Status.REPORTED)
+    status = models.CharField(_("status"), max_length=14, choices=Status, default=Status.REPORTED)
     evidence = models.CharField(
-        "kind of evidence",
+        _("kind of evidence"),
         max_length=16,
         choices=Evidence,
         blank=True,
-        help_text="What the sources report: a sale, a licence, an order, a deployment…",
+        help_text=_("What the sources report: a sale, a licence, an order, a deployment…"),
     )
     start_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Only if a source gives it."
+        _("start year"), null=True, blank=True, help_text=_("Only if a source gives it.")
     )
     year_kind = models.CharField(
-        "the year is",
+        _("the year is"),
         max_length=14,
         choices=YearKind,
         blank=True,
-        help_text="What the start year is the year of, as the source says.",
+        help_text=_("What the start year is the year of, as the source says."),
     )
-    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     year_note = models.CharField(
+        _("year note"),
         max_length=100,
         blank=True,
-        help_text="The source's own wording when it gives no exact year, e.g. “mid-2000s”.",
+        help_text=_("The source's own wording when it gives no exact year, e.g. “mid-2000s”."),
     )
     scale = models.CharField(
+        _("scale"),
         max_length=300,
         blank=True,
-        help_text="As the source states it, e.g. “thousands of cameras”.",
+        help_text=_("As the source states it, e.g. “thousands of cameras”."),
     )
-    summary = models.TextField(blank=True, help_text="What the sources say, and no more.")
+    summary = models.TextField(
+        _("summary (English)"), blank=True, help_text=_("What the sources say, and no more.")
+    )
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
     external_id = models.CharField(
-        "external id",
+        _("external id"),
         max_length=200,
         unique=True,
         null=True,
         blank=True,
-        help_text="Stable id of the record this entry was imported from, e.g. "
-        "“sii:Semptian_Algeria_2010”; empty for entries written here.",
+        help_text=_(
+            "Stable id of the record this entry was imported from, e.g. "
+            "“sii:Semptian_Algeria_2010”; empty for entries written here."
+        ),
     )
-    state = models.CharField("publication state", max_length=12, choices=State, default=State.DRAFT)
+    state = models.CharField(
+        _("publication state"), max_length=12, choices=State, default=State.DRAFT
+    )
     # Set when the entry is first published on this site and kept through unpublishing and
     # republishing: what "newest" and "added since" mean. The sources' own dates are theirs.
     published_at = models.DateTimeField(
-        "first published on this site", null=True, blank=True, editable=False
+        _("first published on this site"), null=True, blank=True, editable=False
     )
-    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True, editable=False)
     retraction_reason = models.TextField(
-        blank=True, help_text="Shown to readers on the retracted entry's page."
+        _("retraction reason"),
+        blank=True,
+        help_text=_("Shown to readers on the retracted entry's page."),
     )
     last_verified_on = models.DateField(
+        _("last verified on"),
         null=True,
         blank=True,
-        help_text="When an editor last checked the entry against its sources.",
+        help_text=_("When an editor last checked the entry against its sources."),
     )
     last_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -244,22 +278,32 @@ class Deployment(models.Model):
     # Derived for search (tracker.browse.search), refreshed by signals; never edited by hand.
     search_document = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DeploymentManager()
     history = DeploymentHistory(
         excluded_fields=["search_document", "search_vector", "pair_sources", "names_supplier"],
         related_name="changes",
         bases=[ReaderChangeFields],
+        # Named here: simple-history would otherwise read Meta's lazy name at import time.
+        verbose_name=_("historical deployment"),
+        verbose_name_plural=_("historical deployments"),
     )
 
     class Meta:
         ordering = ["country__name", "locality", "title"]
+        verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
         permissions = [
             ("publish_deployment", "Can publish, unpublish and retract deployments"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title="") | ~models.Q(title_fr=""),
+                name="deployment_has_a_title",
+                violation_error_message=_("Give the entry a title, in English or in French."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(start_year__isnull=True)
                 | models.Q(start_year__gte=MIN_YEAR, start_year__lte=MAX_YEAR),
@@ -334,7 +378,7 @@ class Deployment(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.display_title
 
     def save(self, *args, **kwargs):
         if self.state == self.State.PUBLISHED:
@@ -347,6 +391,15 @@ class Deployment(models.Model):
 
     def get_absolute_url(self):
         return reverse("deployment-detail", args=[self.slug])
+
+    @property
+    def display_title(self):
+        """The title in the reader's language, else the other one (it says which)."""
+        return pick(self.title, self.title_fr)
+
+    @property
+    def display_summary(self):
+        return pick(self.summary, self.summary_fr)
 
     def natural_key(self):
         return (self.slug,)
@@ -361,11 +414,12 @@ class Deployment(models.Model):
 
     def publish_problems(self):
         """Why this entry cannot be published yet, as messages for its editor (empty: it can)."""
+        unsourced = gettext("Add at least one citation to a source with a URL before publishing.")
         if self.pk is None:
-            return ["Add at least one citation to a source with a URL before publishing."]
+            return [unsourced]
         sourced = self.citations.filter(source__url__isnull=False)
         if not sourced.exists():
-            return ["Add at least one citation to a source with a URL before publishing."]
+            return [unsourced]
         return self.unstated_facts()
 
     def unstated_facts(self):
@@ -379,18 +433,24 @@ class Deployment(models.Model):
         stated = {v.pk for c in citations for v in c.vendors.all()}
         if missing := [v.name for v in self.vendors.all() if v.pk not in stated]:
             problems.append(
-                "No citation states the vendor(s) " + ", ".join(missing) + ": tick them on the "
-                "citation that names them, or remove them from the entry."
+                gettext(
+                    "No citation states the vendor(s) %(names)s: tick them on the citation that "
+                    "names them, or remove them from the entry."
+                )
+                % {"names": ", ".join(missing)}
             )
         stated = {t.pk for c in citations for t in c.technologies.all()}
         if missing := [t.name for t in self.technologies.all() if t.pk not in stated]:
             problems.append(
-                "No citation states the technology(ies) " + ", ".join(missing) + ": tick them on "
-                "the citation that names them, or remove them from the entry."
+                gettext(
+                    "No citation states the technology(ies) %(names)s: tick them on the citation "
+                    "that names them, or remove them from the entry."
+                )
+                % {"names": ", ".join(missing)}
             )
         if (self.start_year or self.year_note) and not any(c.states_year for c in citations):
             problems.append(
-                "No citation states the year: tick “states the year” on the one that does."
+                gettext("No citation states the year: tick “states the year” on the one that does.")
             )
         return problems
 
@@ -413,7 +473,7 @@ class Deployment(models.Model):
                 return f"{self.get_year_kind_display()} {self.start_year}"
             return str(self.start_year)
         if self.end_year:
-            return f"until {self.end_year}"
+            return gettext("until %(year)s") % {"year": self.end_year}
         return ""
 
     @property
@@ -435,39 +495,53 @@ class Citation(Cited):
     """Ties a deployment to a source: the words that support it, where they are, and which of
     the entry's facts they state (so a reader sees which source says what)."""
 
-    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="citations")
+    deployment = models.ForeignKey(
+        Deployment,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("deployment"),
+    )
     vendors = models.ManyToManyField(
         "tracker.Vendor",
         blank=True,
         related_name="citations_naming",
-        help_text="The vendors this source names as suppliers of this entry.",
+        verbose_name=_("vendors"),
+        help_text=_("The vendors this source names as suppliers of this entry."),
     )
     technologies = models.ManyToManyField(
         "tracker.Technology",
         blank=True,
         related_name="citations_naming",
-        help_text="The technologies this source says were supplied or used.",
+        verbose_name=_("technologies"),
+        help_text=_("The technologies this source says were supplied or used."),
     )
     states_year = models.BooleanField(
-        "states the year", default=False, help_text="This source gives the entry's year."
+        _("states the year"), default=False, help_text=_("This source gives the entry's year.")
     )
     states_place = models.BooleanField(
-        "states the place",
+        _("states the place"),
         default=True,
-        help_text="This source gives the country (and locality, if any) of the entry.",
+        help_text=_("This source gives the country (and locality, if any) of the entry."),
     )
     states_evidence = models.BooleanField(
-        "states the kind of evidence",
+        _("states the kind of evidence"),
         default=True,
-        help_text="This source reports the sale, licence, order or deployment the entry records.",
+        help_text=_(
+            "This source reports the sale, licence, order or deployment the entry records."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CitationManager()
-    history = HistoricalRecords()
+    # Named here: simple-history would otherwise read Meta's lazy name at import time.
+    history = HistoricalRecords(
+        verbose_name=_("historical citation"), verbose_name_plural=_("historical citations")
+    )
 
     class Meta(Cited.Meta):
         ordering = ["pk"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         constraints = [
             *Cited.Meta.constraints,
             # The same words from the same source cited twice on one entry is a slip. The quote
@@ -498,19 +572,18 @@ class Citation(Cited):
         """What this citation states, as short phrases for readers ("vendor: Huawei")."""
         facts = []
         if vendors := [v.name for v in self.vendors.all()]:
-            facts.append("vendor: " + ", ".join(vendors))
+            facts.append(gettext("vendor: %(names)s") % {"names": ", ".join(vendors)})
         if technologies := [t.name for t in self.technologies.all()]:
-            facts.append("technology: " + ", ".join(technologies))
+            facts.append(gettext("technology: %(names)s") % {"names": ", ".join(technologies)})
         deployment = self.deployment
         if self.states_year and (deployment.years_display or deployment.year_note):
-            facts.append("year: " + (deployment.years_display or deployment.year_note))
+            year = deployment.years_display or deployment.year_note
+            facts.append(gettext("year: %(year)s") % {"year": year})
         if self.states_evidence and deployment.evidence:
             facts.append(deployment.get_evidence_display().lower())
         if self.states_place:
-            facts.append(
-                "place: "
-                + ", ".join(filter(None, [deployment.locality, deployment.country.display_name]))
-            )
+            place = ", ".join(filter(None, [deployment.locality, deployment.country.display_name]))
+            facts.append(gettext("place: %(place)s") % {"place": place})
         return facts
 
     natural_key.dependencies = ["tracker.deployment", "tracker.source"]

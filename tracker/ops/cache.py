@@ -188,7 +188,9 @@ def storable(request, response):
 def page_key(request):
     url = request.build_absolute_uri()
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"{PAGE_PREFIX}:{translation.get_language()}:{digest}"
+    # The language is the path's (/fr/…): this runs before LocaleMiddleware has activated it.
+    language = translation.get_language_from_path(request.path_info) or "-"
+    return f"{PAGE_PREFIX}:{language}:{digest}"
 
 
 def lookup(key):

@@ -1,0 +1,45 @@
+"""The page in each language: for the language switch and the ``hreflang`` alternates.
+
+A page's other-language address is the same page with the same query string (filters, search,
+sort and page keep their names and values in every language), so switching keeps what the
+reader was looking at.
+"""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+def _unprefixed(url, code):
+    prefix = f"/{code}/"
+    return "/" + url[len(prefix) :] if url.startswith(prefix) else url
+
+
+@register.simple_tag(takes_context=True)
+def page_in_languages(context):
+    """[{code, name, url, absolute_url, current}] for each language, and the "x-default" URL.
+
+    The default is the unprefixed address, which redirects by the browser's Accept-Language.
+    """
+    request = context.get("request")
+    if request is None:
+        return {"languages": [], "default_url": ""}
+    here = request.get_full_path()
+    current = translation.get_language()
+    languages = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(here, code)
+        languages.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
+    default = _unprefixed(translate_url(here, current), current)
+    return {"languages": languages, "default_url": request.build_absolute_uri(default)}
