@@ -37,8 +37,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..models import Correction, Deployment
@@ -47,7 +47,8 @@ from ..models.corrections import MESSAGE_MAX_LENGTH, SOURCE_URL_MAX_LENGTH
 ANCHOR = "correction"
 HONEYPOT = "website"
 RATE_WINDOW = timedelta(hours=1)
-THANKS = _(
+# English here (marked for translation); put in the reader's language when shown.
+THANKS = gettext_noop(
     "Thank you: your correction has reached the editors. They check every suggestion against "
     "the sources; this page changes only if they find it should."
 )
@@ -196,7 +197,7 @@ def render_page(request, deployment, form, status):
 
 
 def thank(request, deployment):
-    messages.success(request, THANKS, extra_tags=ANCHOR)
+    messages.success(request, gettext(THANKS), extra_tags=ANCHOR)
     return SeeOther(f"{deployment.get_absolute_url()}#{ANCHOR}")
 
 
