@@ -48,7 +48,9 @@ def browser(entries, live_server):
         yield browser
 
 
-@pytest.mark.parametrize("path", ["/en/deployments/", "/en/deployments/?origin=CN&country=KE&q=city"])
+@pytest.mark.parametrize(
+    "path", ["/en/deployments/", "/en/deployments/?origin=CN&country=KE&q=city"]
+)
 def test_on_a_phone_the_first_result_starts_within_the_first_900_pixels(browser, path):
     page = browser.page(PHONE)
     page.goto(browser.base + path)
@@ -135,7 +137,11 @@ def test_on_a_wide_screen_the_legend_is_beside_the_map_and_the_map_above_the_lis
 def test_axe_finds_no_serious_or_critical_violation_on_public_pages(browser, viewport):
     page = browser.page(viewport)
     found = {}
-    for path in [*PUBLIC_PAGES, "/en/deployments/?origin=CN&country=KE", "/en/deployments/?country=ZZ"]:
+    for path in [
+        *PUBLIC_PAGES,
+        "/en/deployments/?origin=CN&country=KE",
+        "/en/deployments/?country=ZZ",
+    ]:
         page.goto(browser.base + path)
         if viewport == PHONE and path.split("?")[0] == "/en/deployments/":
             page.locator("details.filters-panel > summary").click()  # the filters too

@@ -27,12 +27,16 @@ def test_the_entry_page_shows_the_summary_as_text(client, hostile):
     assert f"A summary with {ESCAPED} and &lt;img src=x onerror=alert(1)&gt;." in body
 
 
-@pytest.mark.parametrize("path", ["/", "/en/deployments/", "/en/vendors/acme/", "/en/countries/serbia/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/en/deployments/", "/en/vendors/acme/", "/en/countries/serbia/"]
+)
 def test_list_rows_show_the_title_as_text(client, hostile, path):
     body = client.get(path).content.decode()
     assert SCRIPT not in body
     assert "<b>bold</b>" not in body
-    assert f'<a href="/en/deployments/hostile/">Cameras {ESCAPED} &lt;b&gt;bold&lt;/b&gt;</a>' in body
+    assert (
+        f'<a href="/en/deployments/hostile/">Cameras {ESCAPED} &lt;b&gt;bold&lt;/b&gt;</a>' in body
+    )
 
 
 def test_the_list_sidebar_shows_a_vendor_name_as_text(client):

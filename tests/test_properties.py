@@ -150,8 +150,19 @@ class TestFacetCounts:
 
 # --- Published only ----------------------------------------------------------------------------
 
-PAGES = ["/", "/en/deployments/", "/en/deployments/?sort=newest", "/en/countries/serbia/", "/en/changes/"]
-PAGES += ["/en/vendors/acme/", "/en/technologies/gait/", "/en/sources/shared/", "/feeds/latest.atom"]
+PAGES = [
+    "/",
+    "/en/deployments/",
+    "/en/deployments/?sort=newest",
+    "/en/countries/serbia/",
+    "/en/changes/",
+]
+PAGES += [
+    "/en/vendors/acme/",
+    "/en/technologies/gait/",
+    "/en/sources/shared/",
+    "/feeds/latest.atom",
+]
 PAGES += ["/feeds/countries/serbia.atom", "/feeds/vendors/acme.atom"]
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from ..graphics import regions
 from ..graphics.regions import REGIONS
 from ..models import Citation, Country, Deployment, Source, Technology, Vendor
 from ..models.deployments import MAX_YEAR, MIN_YEAR, NEWEST_FIRST, SOURCED_FIRST
@@ -24,19 +25,12 @@ SORTS = {
     "country": _("Country"),
     "year": _("Start year"),
 }
-# The UN M49 regions (tracker.graphics.regions) as readers see them; the stored name is the value.
-REGION_LABELS = {
-    "Africa": _("Africa"),
-    "Americas": _("Americas"),
-    "Asia": _("Asia"),
-    "Europe": _("Europe"),
-    "Oceania": _("Oceania"),
-}
 YEAR_NOT_KNOWN = _("Year not known")
 
 
 def region_label(name):
-    return REGION_LABELS.get(name, name)
+    """The UN M49 region as readers see it; the stored (English) name is the value."""
+    return regions.label(name)
 
 
 def decade_label(year):

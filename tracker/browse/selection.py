@@ -4,11 +4,21 @@
 A shared link should say what it shows before it is opened, so the title names the selection
 the way a reader would say it, not the query string. Chips are plain links to the same list
 without that one choice: they work without JavaScript.
+
+Each piece of the phrase is a message of its own, so French builds it in its own order and
+words ("Reconnaissance faciale – origine : Chine – Serbie : 6 fiches"): French puts a
+different preposition before each country's name, so the French pieces name places after a
+dash or a label rather than after "en".
 """
 
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .filters import UNKNOWN_DECADE
 
 # Past this many names a phrase gives the first ones and how many more ("Serbia, France,
 # Hungary or 4 other countries"): a title is read at a glance, and browsers cut long ones.
@@ -36,19 +46,30 @@ class Chip:
     remove_url: str  # the same list without this one choice
 
 
+# "A, B, C or 2 other countries", per kind of name (always two or more others).
+OTHERS = {
+    "countries": gettext_lazy("%(names)s or %(count)s other countries"),
+    "vendors": gettext_lazy("%(names)s or %(count)s other vendors"),
+    "technologies": gettext_lazy("%(names)s or %(count)s other technologies"),
+    "regions": gettext_lazy("%(names)s or %(count)s other regions"),
+    "decades": gettext_lazy("%(names)s or %(count)s other decades"),
+}
+
+
 def names(items, noun_plural):
     """'A', 'A or B', 'A, B or C', 'A, B, C or 2 other countries'."""
     items = list(items)
     if len(items) > NAMES_SHOWN + 1:
         rest = len(items) - NAMES_SHOWN
-        return f"{', '.join(items[:NAMES_SHOWN])} or {rest} other {noun_plural}"
+        return str(OTHERS[noun_plural]) % {"names": ", ".join(items[:NAMES_SHOWN]), "count": rest}
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} or {items[-1]}"
+    return _("%(names)s or %(last)s") % {"names": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def entries(n):
-    return f"{n:,} entr{'y' if n == 1 else 'ies'}"
+    count = number_format(n, force_grouping=True)
+    return ngettext("%(count)s entry", "%(count)s entries", n) % {"count": count}
 
 
 def _labels(filterset, name):
@@ -80,14 +101,14 @@ def _years(filterset):
     if low is not None and high is not None:
         phrase = str(low) if low == high else f"{low}–{high}"
     elif low is not None:
-        phrase = f"since {low}"
+        phrase = _("since %(year)s") % {"year": low}
     elif high is not None:
-        phrase = f"until {high}"
+        phrase = _("until %(year)s") % {"year": high}
     decades = _labels(filterset, "decade")
     if decades:
-        started = "started in the " + names(decades, "decades")
-        if "Year not known" in decades and len(decades) == 1:
-            started = "year not known"
+        started = _("started in the %(decades)s") % {"decades": names(decades, "decades")}
+        if data.get("decade") in ([UNKNOWN_DECADE], (UNKNOWN_DECADE,)):
+            started = _("year not known")
         phrase = f"{phrase}, {started}" if phrase else started
     return phrase
 
@@ -99,31 +120,31 @@ def heading(filterset, count):
     nothing is chosen.
     """
     if not filterset.is_valid():
-        return "Deployments: filters not understood"
+        return _("Deployments: filters not understood")
     technologies = _labels(filterset, "technology")
-    text = names(technologies, "technologies") if technologies else "Deployments"
+    text = names(technologies, "technologies") if technologies else _("Deployments")
     text = text[:1].upper() + text[1:]
     vendors = _labels(filterset, "vendor")
     if vendors:
-        text += " by " + names(vendors, "vendors")
+        text += _(" by %(vendors)s") % {"vendors": names(vendors, "vendors")}
     origins = _labels(filterset, "origin")
     if origins:
-        text += " from " + names(origins, "countries")
+        text += _(" from %(countries)s") % {"countries": names(origins, "countries")}
     places = _labels(filterset, "country")
     regions = _labels(filterset, "region")
     if places:
-        text += " in " + names(places, "countries")
+        text += _(" in %(places)s") % {"places": names(places, "countries")}
         if regions:
             text += f" ({names(regions, 'regions')})"
     elif regions:
-        text += " in " + names(regions, "regions")
+        text += _(" in %(places)s") % {"places": names(regions, "regions")}
     years = _years(filterset)
     if years:
         text += ", " + years
     query = filterset.form.cleaned_data.get("q")
     if query:
         shown = query if len(query) <= 60 else query[:59] + "…"
-        text += f", matching “{shown}”"
+        text += _(", matching “%(query)s”") % {"query": shown}
     qualifiers = [
         _qualifier(filterset, name)
         for name in filterset.filters
@@ -131,14 +152,17 @@ def heading(filterset, count):
     ]
     if qualifiers:
         text += f" ({'; '.join(qualifiers)})"
-    return f"{text}: {entries(count)}"
+    return _("%(selection)s: %(entries)s") % {"selection": text, "entries": entries(count)}
 
 
 def _qualifier(filterset, name):
     if name == "sources_min":
         value = filterset.form.cleaned_data[name]
-        return f"reported by {value:g}+ independent sources"
-    return f"{_filter_label(filterset, name).lower()}: {', '.join(_labels(filterset, name))}"
+        return _("reported by %(count)s+ independent sources") % {"count": f"{value:g}"}
+    return _("%(filter)s: %(values)s") % {
+        "filter": _filter_label(filterset, name).lower(),
+        "values": ", ".join(_labels(filterset, name)),
+    }
 
 
 def _filter_label(filterset, name):
@@ -161,9 +185,9 @@ def chips(filterset):
 
 def _chip_label(filterset, name, value):
     if name == "q":
-        return f"Search: “{value if len(value) <= 40 else value[:39] + '…'}”"
+        return _("Search: “%(text)s”") % {"text": value if len(value) <= 40 else value[:39] + "…"}
     if name == "sources_min":
-        return f"Reported by {value}+ independent sources"
+        return _("Reported by %(count)s+ independent sources") % {"count": value}
     field = filterset.form.fields[name]
     chosen = filterset.form.cleaned_data.get(name)
     label = value
@@ -173,7 +197,7 @@ def _chip_label(filterset, name, value):
         label = found.get(value.strip().lower(), value)
     else:
         label = _choices(filterset, name).get(value, value)
-    return f"{_filter_label(filterset, name)}: {label}"
+    return _("%(filter)s: %(value)s") % {"filter": _filter_label(filterset, name), "value": label}
 
 
 def _without(raw, name, value):
