@@ -20,7 +20,7 @@ from tracker.editorial import corrections
 from tracker.editorial.corrections import CorrectionForm, address_hash, correction_form_for
 from tracker.models import Correction, Deployment
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_corrections_urls")]
+pytestmark = pytest.mark.django_db
 
 READER = "203.0.113.7"
 OTHER_READER = "198.51.100.23"

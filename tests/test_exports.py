@@ -309,7 +309,7 @@ def test_an_unknown_format_answer_says_where_the_fields_are_described(client, db
     response = client.get("/en/deployments/", {"format": "xml"})
 
     assert response.status_code == 400
-    assert "The CSV and JSON fields are described at /data/" in response.content.decode()
+    assert "The CSV and JSON fields are described at /en/data/" in response.content.decode()
 
 
 @pytest.mark.parametrize("value", ["", "html", "HTML"])

@@ -73,7 +73,7 @@ def corrected(db):
 def test_changes_since_publication_are_listed_newest_first_with_their_dates(client, corrected):
     assert entry_history(client, corrected) == [
         ("2025-03-01T12:00:00+00:00", "citation added"),
-        ("2025-02-10T09:00:00+00:00", "changed: summary"),
+        ("2025-02-10T09:00:00+00:00", "changed: summary (English)"),
     ]
 
 
@@ -135,7 +135,7 @@ def test_changes_across_entries_are_listed_newest_first_with_dates_and_fields(cl
     assert site_changes(client) == [
         ("2025-06-01T00:00:00+00:00", "First entry", "changed: locality"),
         ("2025-05-01T00:00:00+00:00", "Second entry", "changed: scale"),
-        ("2025-04-01T00:00:00+00:00", "First entry", "changed: summary"),
+        ("2025-04-01T00:00:00+00:00", "First entry", "changed: summary (English)"),
         ("2025-01-10T09:00:00+00:00", "Second entry", "published"),
         ("2025-01-10T09:00:00+00:00", "First entry", "published"),
     ]
@@ -152,7 +152,7 @@ def test_recent_changes_find_each_entry_behind_the_latest_history_rows():
     edit(entry, datetime(2025, 3, 1, tzinfo=UTC), summary="Corrected.")
     changes = history.recent_changes(limit=2)
     assert [(c.deployment.title, c.what) for c in changes] == [
-        ("Published entry", "changed: summary"),
+        ("Published entry", "changed: summary (English)"),
         ("Published entry", "published"),
     ]
 

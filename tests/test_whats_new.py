@@ -176,7 +176,7 @@ def test_changes_list_publications_edits_retractions_and_unpublishings_newest_fi
         ("Taken down entry", "published again"),
         ("Taken down entry", "unpublished"),
         ("Withdrawn entry (retracted)", "retracted"),
-        ("Corrected entry", "changed: summary"),
+        ("Corrected entry", "changed: summary (English)"),
         ("Taken down entry", "published"),
         ("Withdrawn entry (retracted)", "published"),
         ("Corrected entry", "published"),
@@ -290,7 +290,7 @@ def test_the_changes_page_costs_the_same_queries_for_5_events_as_for_500(
     with django_assert_num_queries(2):
         first = client.get("/en/changes/")
     assert len(first.context["changes"]) == 50  # rendered afresh, not a cached copy
-    assert first.context["changes"][0].what == "changed: summary"
+    assert first.context["changes"][0].what == "changed: summary (English)"
     with django_assert_num_queries(2):
         response = client.get("/en/changes/", {"before": first.context["older"]})
     assert len(response.context["changes"]) == 50

@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Stylesheet
 from django.utils.html import escape, format_html, format_html_join
@@ -18,6 +19,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from .exports import LICENCE, SITE_NAME
 from .models import Citation, Country, Deployment, Vendor
+from .models.languages import permalink
 
 FEED_LENGTH = 50
 
@@ -54,7 +56,10 @@ class DeploymentFeed(Feed):
     )
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
+        # Feeds keep one address and stay in English, whatever the browser's Accept-Language
+        # (an entry written only in French shows its French title, said by its xml:lang).
+        with translation.override("en"):
+            response = super().__call__(request, *args, **kwargs)
         # Chromium shows application/atom+xml as plain text, stylesheet or not; a browser (it
         # asks for HTML) gets the same document as XML, which it renders with the stylesheet.
         # Feed readers keep the Atom type.
@@ -68,6 +73,10 @@ class DeploymentFeed(Feed):
 
     def deployments(self, obj):
         raise NotImplementedError
+
+    def item_link(self, item):
+        # Entry ids are their links: permalinks, so they never change with a language prefix.
+        return permalink(item.get_absolute_url())
 
     def items(self, obj):
         return (
@@ -84,11 +93,12 @@ class DeploymentFeed(Feed):
 
     def item_title(self, item):
         # Atom titles are text: Django's default escapes them once more for RSS's sake.
-        return item.title
+        return item.display_title
 
     def item_description(self, item):
         """The summary, then the first source's exact words and where they come from (HTML)."""
-        parts = [format_html("<p>{}</p>", item.summary)] if item.summary else []
+        summary = item.display_summary
+        parts = [format_html("<p>{}</p>", summary)] if summary else []
         citation = next(iter(item.citations.all()), None)
         if citation and citation.quote:
             parts.append(
@@ -98,7 +108,7 @@ class DeploymentFeed(Feed):
                     citation.source.title,
                 )
             )
-        return format_html_join("", "{}", ((part,) for part in parts)) or escape(item.title)
+        return format_html_join("", "{}", ((part,) for part in parts)) or escape(item.display_title)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -118,7 +128,7 @@ class LatestDeploymentsFeed(DeploymentFeed):
     subtitle = "Where surveillance technology has been exported, by whom, and the sources' words."
 
     def link(self):
-        return reverse("deployment-list") + "?sort=newest"
+        return permalink(reverse("deployment-list")) + "?sort=newest"
 
     def deployments(self, obj):
         return Deployment.objects.all()
@@ -135,7 +145,7 @@ class CountryDeploymentsFeed(DeploymentFeed):
         return f"Surveillance technology deployments newly recorded in {country.display_name}."
 
     def link(self, country):
-        return country.get_absolute_url()
+        return permalink(country.get_absolute_url())
 
     def deployments(self, country):
         return Deployment.objects.filter(country=country)
@@ -152,7 +162,7 @@ class VendorDeploymentsFeed(DeploymentFeed):
         return f"Deployments of surveillance technology newly attributed to {vendor.name}."
 
     def link(self, vendor):
-        return vendor.get_absolute_url()
+        return permalink(vendor.get_absolute_url())
 
     def deployments(self, vendor):
         return Deployment.objects.filter(vendors=vendor)

@@ -196,7 +196,15 @@ def site_events(before=None):
     """
     records = (
         Deployment.history.exclude(reader_change=ReaderChange.NONE)
-        .only("history_id", "history_date", "id", "title", "reader_change", "changed_fields")
+        .only(
+            "history_id",
+            "history_date",
+            "id",
+            "title",
+            "title_fr",
+            "reader_change",
+            "changed_fields",
+        )
         .order_by("-history_date", "-history_id")
     )
     if before is None:

@@ -29,6 +29,7 @@ from datetime import UTC
 from typing import Any
 
 from tracker.models import Deployment
+from tracker.models.languages import permalink
 
 SEPARATOR = "; "
 
@@ -120,7 +121,8 @@ def timestamp(value):
 
 
 def absolute(request, path):
-    return request.build_absolute_uri(path)
+    # Permalinks: the same file from /fr/ and /en/, each link opening in the reader's language.
+    return request.build_absolute_uri(permalink(path))
 
 
 CITATION_FIELDS = [

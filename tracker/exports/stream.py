@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tracker.models import Citation, Deployment
+from tracker.models.languages import permalink
 
 from . import slots
 from .columns import (
@@ -78,8 +79,11 @@ def for_export(queryset):
 
 
 def _rows(queryset, request) -> Iterator[dict]:
-    for deployment in for_export(queryset).iterator(chunk_size=CHUNK_SIZE):
-        yield deployment_json(deployment, request)
+    # The same file from /fr/ and /en/: column names and values are the data's own (English),
+    # and the rows are written while the response streams, after the view has returned.
+    with translation.override("en"):
+        for deployment in for_export(queryset).iterator(chunk_size=CHUNK_SIZE):
+            yield deployment_json(deployment, request)
 
 
 # --- Serialisation -----------------------------------------------------------------------------
@@ -173,7 +177,7 @@ def reverse_or_none(name, *args):
 
 def _documentation_url(request):
     path = reverse_or_none("data")
-    return request.build_absolute_uri(path) if path else None
+    return request.build_absolute_uri(permalink(path)) if path else None
 
 
 def open_data_headers(response, request):

@@ -5,6 +5,7 @@ language's version, else the other one, and the page says so (the ``lang`` attri
 note), so a French reader is never shown English as if it were French.
 """
 
+from django.conf import settings
 from django.utils import translation
 
 ENGLISH, FRENCH = "en", "fr"
@@ -38,3 +39,16 @@ def pick(english, french):
     if versions[other]:
         return Translated(versions[other], other, True)
     return Translated("", wanted, False)
+
+
+def permalink(path):
+    """A page's address without its language prefix ("/deployments/x/" for "/fr/deployments/x/").
+
+    The address that lasts: it opens the page in each reader's own language (LocaleMiddleware
+    redirects by Accept-Language), so feeds' entry ids and the exports' links stay the same
+    whatever language they were made in.
+    """
+    for code, _name in settings.LANGUAGES:
+        if path.startswith(f"/{code}/"):
+            return path[len(code) + 1 :]
+    return path

@@ -10,12 +10,9 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+from ..models.languages import permalink, pick
+
 register = template.Library()
-
-
-def _unprefixed(url, code):
-    prefix = f"/{code}/"
-    return "/" + url[len(prefix) :] if url.startswith(prefix) else url
 
 
 @register.simple_tag(takes_context=True)
@@ -41,5 +38,11 @@ def page_in_languages(context):
                 "current": code == current,
             }
         )
-    default = _unprefixed(translate_url(here, current), current)
+    default = permalink(translate_url(here, current))
     return {"languages": languages, "default_url": request.build_absolute_uri(default)}
+
+
+@register.filter
+def reader_title(record):
+    """The title of an entry's history record in the reader's language, else the other one."""
+    return pick(record.title, getattr(record, "title_fr", ""))
