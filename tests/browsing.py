@@ -15,7 +15,7 @@ PHONE = {"width": 390, "height": 844}
 
 # Every public page a reader can land on, one of each kind (the article's data).
 PUBLIC_PAGES = [
-    "/",
+    "/en/",
     "/en/deployments/",
     "/en/deployments/belgrade-huawei-safe-city/",
     "/en/countries/",
@@ -42,9 +42,10 @@ class Browser:
         self.base = base
         self.hosts = set()
 
-    def page(self, viewport=None, javascript=True):
+    def page(self, viewport=None, javascript=True, locale="en-GB"):
+        # locale: the browser's language, sent as Accept-Language.
         context = self.browser.new_context(
-            viewport=viewport or DESKTOP, java_script_enabled=javascript
+            viewport=viewport or DESKTOP, java_script_enabled=javascript, locale=locale
         )
         page = context.new_page()
         page.on("request", lambda request: self.hosts.add(urlsplit(request.url).hostname))

@@ -29,7 +29,7 @@ PARAMS = [
     "format",
 ]
 PAGES = [
-    "/",
+    "/en/",
     "/en/deployments/",
     "/en/deployments/belgrade-huawei-safe-city/",
     "/en/countries/",

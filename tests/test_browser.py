@@ -129,7 +129,7 @@ CONTRAST_SCRIPT = (Path(__file__).parent / "contrast.js").read_text()
 @pytest.mark.parametrize(
     "path",
     [
-        "/",
+        "/en/",
         "/en/deployments/",
         "/en/deployments/?start_year_min=abc",
         "/en/deployments/belgrade-huawei-safe-city/",

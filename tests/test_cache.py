@@ -52,7 +52,7 @@ def test_a_repeated_anonymous_page_comes_from_the_cache_unchanged(client):
 def test_a_published_entry_appears_at_once_on_cached_pages(client, admin_client):
     draft = published_deployment(title="Port scanners in Mombasa", state=Deployment.State.DRAFT)
     cached_twice(client, LIST)
-    cached_twice(client, "/")
+    cached_twice(client, "/en/")
     admin_client.post(
         admin_url(Deployment, "changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},

@@ -121,7 +121,7 @@ class TestTheArticlesPages:
         assert "63 pays ont ainsi importé" in body
 
     def test_the_home_page_gives_totals_and_latest_entries(self, client):
-        body = page(client, "/")
+        body = page(client, "/en/")
         assert "Belgrade" in body
         assert ">8</a>" in body
 
@@ -315,7 +315,7 @@ def test_an_unpublished_entry_is_hidden_from_readers_everywhere(client, state):
 
     page(client, hidden.get_absolute_url(), status=404)
     for path in [
-        "/",
+        "/en/",
         "/en/deployments/",
         "/en/deployments/?country=FR",
         "/en/deployments/?q=secret",

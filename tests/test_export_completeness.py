@@ -31,8 +31,8 @@ def synthetic_site(tmp_path_factory):
 
 def test_an_export_longer_than_the_worker_timeout_arrives_whole(synthetic_site):
     with servers.gunicorn(synthetic_site, *SHORT_TIMEOUT) as url:
-        status, body, ended = servers.download(f"{url}/deployments/?format=csv")
-        _, as_json, _ = servers.download(f"{url}/deployments/?format=json")
+        status, body, ended = servers.download(f"{url}/en/deployments/?format=csv")
+        _, as_json, _ = servers.download(f"{url}/en/deployments/?format=json")
     assert (status, ended) == (200, True)
     rows = read_csv(body.decode("utf-8"))
     assert len(rows) == json.loads(as_json)["count"] > 0.9 * ENTRIES
@@ -41,7 +41,7 @@ def test_an_export_longer_than_the_worker_timeout_arrives_whole(synthetic_site):
 def test_the_same_export_cut_by_a_sync_worker_timeout_is_recognisably_incomplete(synthetic_site):
     sync = ["--worker-class", "sync", "--threads", "1"]
     with servers.gunicorn(synthetic_site, *SHORT_TIMEOUT, *sync) as url:
-        status, body, ended = servers.download(f"{url}/deployments/?format=csv")
+        status, body, ended = servers.download(f"{url}/en/deployments/?format=csv")
     assert status == 200  # the headers had gone: only the end of the file can tell
     assert not ended
     with pytest.raises(IncompleteExport, match="no end row"):

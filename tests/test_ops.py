@@ -108,7 +108,7 @@ def test_a_failing_database_gives_readers_a_503_page_with_retry_after(database_d
     assert response["Retry-After"] == "30"
     assert "Temporarily unavailable" in body
     assert "server closed the connection" not in body  # no internals for readers
-    assert "Database unavailable for GET /deployments/" in caplog.text  # but for operators
+    assert "Database unavailable for GET /en/deployments/" in caplog.text  # but for operators
 
 
 def test_a_correction_that_cannot_be_saved_comes_back_with_the_readers_text(monkeypatch):

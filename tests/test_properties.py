@@ -151,7 +151,7 @@ class TestFacetCounts:
 # --- Published only ----------------------------------------------------------------------------
 
 PAGES = [
-    "/",
+    "/en/",
     "/en/deployments/",
     "/en/deployments/?sort=newest",
     "/en/countries/serbia/",

@@ -28,12 +28,13 @@ COUNTRIES = ["RS", "FR", "KE", "US", "BR", "GB", "DE"]
 # query per page is fine when it buys something, a count that grows with rows never is.
 PAGES = {
     # Totals, map, timeline, flows, exporters: the facet tallies (2) and their countries (1).
-    "/": 10,  # + when the data was last updated, what is new
+    "/en/": 10,  # + when the data was last updated, what is new
     # Facets, result count and map: the tallies (1) and the names of what they count (3).
     "/en/deployments/": 7,  # the flows too
     # One count of the matching entries' facts, and one per filter with a facet (country,
     # vendor), for that facet; the choices looked up (2) and named (3).
-    "/en/deployments/?q=quote&vendor=acme&country=RS&country=FR": 11,
+    # + the names of countries and technologies in both languages, to search in either
+    "/en/deployments/?q=quote&vendor=acme&country=RS&country=FR": 13,
     "/en/deployments/?region=Europe&technology=gait&status=reported&sort=newest": 11,
     "/en/deployments/{slug}/": 13,  # + facts per citation, entries also reporting
     # Profiles and their indexes count from the facet pairs and tallies: one query each, plus

@@ -58,7 +58,7 @@ def test_the_second_of_two_editors_is_told_what_changed_and_loses_nothing(entry)
     body = second.content.decode()
     assert second.status_code == 200
     assert "Not saved: this entry was changed by someone else after you opened it" in body
-    assert "Changed meanwhile: title (alice," in body
+    assert "Changed meanwhile: title (English) (alice," in body
     # Bob's text is still in his form; Alice's change is still in the database.
     assert "Bob&#x27;s new summary." in body
     entry.refresh_from_db()

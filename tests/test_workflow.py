@@ -299,7 +299,7 @@ def test_every_edit_is_in_the_admin_history_and_on_the_public_page(admin_client,
     # The admin's history lists who changed which field, from what to what.
     changes = re.sub(r"\s+", " ", strip_tags(history_page.content.decode()))
     assert "Changed admin" in changes
-    assert "Summary: &nbsp;&rarr;&nbsp;&nbsp;A corrected summary." in changes
+    assert "Summary (English): &nbsp;&rarr;&nbsp;&nbsp;A corrected summary." in changes
     public = client.get(deployment.get_absolute_url()).content.decode()
     assert "changed: summary" in public
     assert "admin" not in public.split("History of this entry")[1].split("</section>")[0]

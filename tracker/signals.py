@@ -152,15 +152,6 @@ def named_thing_deleted(sender, instance, **kwargs):
     search.refresh(getattr(instance, "_deployments_to_refresh", []))
 
 
-@receiver(post_save, sender=Country)
-@receiver(post_delete, sender=Country)
-@receiver(post_save, sender=Technology)
-@receiver(post_delete, sender=Technology)
-def names_changed(sender, **kwargs):
-    # Queries are matched against every country's and technology's names in both languages.
-    search.forget_names()
-
-
 @receiver(post_save, sender=VendorAlias)
 @receiver(post_delete, sender=VendorAlias)
 def alias_changed(sender, instance, raw=False, **kwargs):

@@ -31,9 +31,9 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ["name", "iso2", "iso3", "region", "subregion", "is_iso"]
+    list_display = ["name", "name_fr", "iso2", "iso3", "region", "subregion", "is_iso"]
     list_filter = ["region", "subregion", "is_iso"]
-    search_fields = ["name", "official_name", "iso2", "iso3"]
+    search_fields = ["name", "name_fr", "official_name", "iso2", "iso3"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -95,7 +95,16 @@ class VendorRelationInline(admin.TabularInline):
     fk_name = "vendor"
     extra = 0
     autocomplete_fields = ["other", "source", "attributed_to"]
-    fields = ["kind", "other", "source", "quote", "locator", "attributed_to"]
+    fields = [
+        "kind",
+        "other",
+        "source",
+        "quote",
+        "translation",
+        "translation_language",
+        "locator",
+        "attributed_to",
+    ]
 
 
 @admin.register(Vendor)
@@ -141,8 +150,8 @@ class VendorAliasAdmin(admin.ModelAdmin):
 
 @admin.register(Technology)
 class TechnologyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "description"]
+    list_display = ["name", "name_fr", "slug"]
+    search_fields = ["name", "name_fr", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 

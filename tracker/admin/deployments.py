@@ -92,6 +92,8 @@ class CitationInline(admin.StackedInline):
     fields = [
         "source",
         "quote",
+        # Beside the quote, never instead of it: readers see it marked as a translation.
+        ("translation", "translation_language"),
         "locator",
         "attributed_to",
         "vendors",
@@ -129,7 +131,15 @@ class VerificationFilter(admin.SimpleListFilter):
 class DeploymentAdmin(SimpleHistoryAdmin):
     # Read at 1366 px beside the filters: the place in one column, dates without the time,
     # and widths set in admin/deployments.css so the title is never the column that gives way.
-    list_display = ["title", "where", "status", "state", "last_verified_on", "updated_on"]
+    list_display = [
+        "title",
+        "title_fr",
+        "where",
+        "status",
+        "state",
+        "last_verified_on",
+        "updated_on",
+    ]
     list_filter = [
         "state",
         VerificationFilter,
@@ -142,8 +152,10 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     list_select_related = ["country"]
     search_fields = [
         "title",
+        "title_fr",
         "locality",
         "summary",
+        "summary_fr",
         "operator",
         "vendors__name",
         "country__name",
@@ -157,7 +169,11 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     # Refuses a save made from a form opened before someone else's save (tracker.admin.stale).
     form = VersionedDeploymentForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "loaded_version"]}),
+        # An entry has its title and summary in English, in French, or both (issue 14).
+        (
+            None,
+            {"fields": ["title", "title_fr", "slug", "summary", "summary_fr", "loaded_version"]},
+        ),
         (
             _("Where and who"),
             {

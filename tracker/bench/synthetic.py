@@ -162,8 +162,10 @@ class World:
     countries: Picker
     country_names: dict
     country_display: dict
+    country_french: dict
     technologies: Picker
     tech_names: dict
+    tech_french: dict
     vendors: Picker
     vendor_info: dict  # id -> (name, headquarters id, [alias names, sorted])
     sources: Picker
@@ -186,10 +188,11 @@ def _unique(rng, seen, make):
 
 
 def build_world(n, rng, now):
-    countries = list(Country.objects.order_by("iso2").values_list("pk", "iso2", "name"))
-    by_iso = {iso2: pk for pk, iso2, _ in countries}
+    countries = list(Country.objects.order_by("iso2").values_list("pk", "iso2", "name", "name_fr"))
+    by_iso = {iso2: pk for pk, iso2, _, _ in countries}
     rng.shuffle(countries)  # which countries are the heavy ones depends on the seed
     technologies = list(Technology.objects.order_by("name").values_list("pk", "name"))
+    tech_french = dict(Technology.objects.values_list("name", "name_fr"))
     rng.shuffle(technologies)
 
     n_sources = max(20, min(4000, n // 50))
@@ -272,8 +275,10 @@ def build_world(n, rng, now):
     localities = [_name(rng, rng.randint(2, 4)) for _ in range(max(50, min(5000, n // 100)))]
     return World(
         countries=Picker([c[0] for c in countries], zipf(len(countries), 1.0)),
-        country_names={pk: name for pk, _, name in countries},
-        country_display={pk: display_name(iso2, name) for pk, iso2, name in countries},
+        country_names={pk: name for pk, _, name, _ in countries},
+        country_display={pk: display_name(iso2, name) for pk, iso2, name, _ in countries},
+        country_french={pk: name_fr for pk, _, _, name_fr in countries},
+        tech_french=tech_french,
         technologies=Picker([t[0] for t in technologies], zipf(len(technologies), 0.8)),
         tech_names=dict(technologies),
         vendors=Picker([v.pk for v in vendors], zipf(len(vendors), 1.0)),
@@ -373,11 +378,12 @@ def make_entry(pk, world, rng, now, citation_ids):
         entry.citations.append((citation, says_vendors, says_techs))
     # The same parts, in the same order, as tracker.browse.search.document_parts.
     # The stored name and the name readers know, as tracker.browse.search.document_parts has.
-    context = [locality, world.country_names[country], world.country_display[country], operator,
-               *vendor_names]  # fmt: skip
+    context = [locality, world.country_names[country], world.country_display[country],
+               world.country_french[country], operator, *vendor_names]  # fmt: skip
     context += [a for v in sorted(vendors, key=lambda v: world.vendor_info[v][0])
                 for a in world.vendor_info[v][2]]  # fmt: skip
     context += tech_names
+    context += [world.tech_french[name] for name in tech_names]
     evidence = [summary, scale, *(c["quote"] for c, _, _ in entry.citations)]
     evidence += [world.source_info[c["source_id"]][0] for c, _, _ in entry.citations]
     entry.parts = tuple(

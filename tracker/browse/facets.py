@@ -70,9 +70,9 @@ NAMED = {
 }
 
 NAME_FIELDS = {
-    Country: ("iso2", "name", "slug", "numeric", "region"),
+    Country: ("iso2", "name", "name_fr", "slug", "numeric", "region"),
     Vendor: ("slug", "name"),
-    Technology: ("slug", "name"),
+    Technology: ("slug", "name", "name_fr"),
     Source: ("slug", "title"),
 }
 
@@ -134,9 +134,9 @@ def flow_row(countries, key, n):
     origin, country = countries.get(key // FLOW_BASE), countries[key % FLOW_BASE]
     return (
         origin.iso2 if origin else None,
-        origin.name if origin else None,
+        origin.display_name if origin else None,
         country.iso2,
-        country.name,
+        country.display_name,
         n,
     )
 

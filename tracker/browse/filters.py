@@ -291,4 +291,9 @@ class DeploymentFilter(django_filters.FilterSet):
         return ["country__name", "locality", "title"]
 
     def search(self, queryset, name, value):
-        return search.search(queryset, value)
+        # The facets filter once per option list: the query's versions in both languages are
+        # worked out (two queries) once per page.
+        versions = self.__dict__.setdefault("_search_versions", {})
+        if value not in versions:
+            versions[value] = search.alternatives(search.fold(value))
+        return search.search(queryset, value, versions=versions[value])

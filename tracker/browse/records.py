@@ -62,7 +62,7 @@ class RecordCounts:
         """CountryCount rows for the map, most first."""
         countries = self._named(Country.objects.all(), Fact.COUNTRY)
         rows = [
-            CountryCount(c.iso2, c.name, c.slug, n, numeric=c.numeric)
+            CountryCount(c.iso2, c.display_name, c.slug, n, numeric=c.numeric)
             for key, n in self.per[Fact.COUNTRY].items()
             if (c := countries.get(key)) is not None
         ]

@@ -51,7 +51,7 @@ def document_parts(deployment):
         deployment.locality,
         deployment.country.name,
         # Readers search by the common name too ("Russia" for "Russian Federation").
-        deployment.country.display_name,
+        deployment.country.english_name,
         deployment.country.name_fr,
         deployment.operator,
         *(vendor.name for vendor in vendors),
@@ -93,15 +93,17 @@ def weighted_vector(title, context, evidence):
     return vector
 
 
-def search(queryset, text):
+def search(queryset, text, versions=None):
     """Deployments matching every word of ``text``, annotated with ``rank`` (higher is better).
 
-    Names of countries and technologies match in either language (``alternatives``).
+    Names of countries and technologies match in either language (``alternatives``; pass
+    ``versions`` when they are known already, as the list's facets do for each of their counts).
     """
     folded = fold(text)
     if not folded.split():
         return queryset
-    versions = alternatives(folded)
+    if versions is None:
+        versions = alternatives(folded)
     if is_postgresql():
         return _search_postgresql(queryset, versions)
     return _search_substring(queryset, text, folded, versions)
@@ -152,15 +154,6 @@ def _search_substring(queryset, text, folded, versions):
 
 # --- Names in both languages --------------------------------------------------------------------
 
-_names = None
-
-
-def forget_names():
-    """Called when a country or technology changes (tracker.signals): names are read again."""
-    global _names
-    _names = None
-
-
 def _split_name(name):
     # "Video surveillance / CCTV" and "Off-the-air interception (IMSI catchers)" are each two
     # things a reader may type.
@@ -168,23 +161,24 @@ def _split_name(name):
 
 
 def name_groups():
-    """Folded name → every folded name of the same country or technology, in both languages."""
-    global _names
-    if _names is None:
-        from ..models import Country, Technology
-        from ..models.countries import display_name
+    """Folded name → every folded name of the same country or technology, in both languages.
 
-        groups = []
-        for iso2, name, name_fr in Country.objects.values_list("iso2", "name", "name_fr"):
-            groups.append({fold(n) for n in (name, display_name(iso2, name), name_fr) if n})
-        for name, name_fr in Technology.objects.values_list("name", "name_fr"):
-            groups.append({part for n in (name, name_fr) for part in _split_name(n)})
-        table = {}
-        for group in groups:
-            for name in group:
-                table.setdefault(name, set()).update(group)
-        _names = table
-    return _names
+    Read for each search (two small queries, a few hundred rows): always what editors last
+    saved, in every app server, with nothing to invalidate.
+    """
+    from ..models import Country, Technology
+    from ..models.countries import display_name
+
+    groups = []
+    for iso2, name, name_fr in Country.objects.values_list("iso2", "name", "name_fr"):
+        groups.append({fold(n) for n in (name, display_name(iso2, name), name_fr) if n})
+    for name, name_fr in Technology.objects.values_list("name", "name_fr"):
+        groups.append({part for n in (name, name_fr) for part in _split_name(n)})
+    table = {}
+    for group in groups:
+        for name in group:
+            table.setdefault(name, set()).update(group)
+    return table
 
 
 def alternatives(folded):

@@ -189,7 +189,9 @@ def country_counts(deployments):
 def counted_countries(counts):
     """CountryCount rows, most first, for (Country, n) pairs counted already (from the facet
     tallies, tracker.browse.facets): no query."""
-    rows = [CountryCount(c.iso2, c.name, c.slug, n, numeric=c.numeric) for c, n in counts if n]
+    rows = [
+        CountryCount(c.iso2, c.display_name, c.slug, n, numeric=c.numeric) for c, n in counts if n
+    ]
     return sorted(rows, key=lambda c: (-c.count, c.name))
 
 
@@ -228,7 +230,7 @@ def render_world_map(counts, *, link, highlight=None, label=DEFAULT_TITLE):
     """
     if isinstance(counts, dict):
         counts = [
-            CountryCount(c.iso2, c.name, c.slug, n, numeric=c.numeric)
+            CountryCount(c.iso2, c.display_name, c.slug, n, numeric=c.numeric)
             for c, n in counts.items()
             if n
         ]

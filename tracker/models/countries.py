@@ -103,7 +103,7 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.local_name
+        return self.display_name
 
     def get_absolute_url(self):
         return reverse("country-detail", args=[self.slug])
@@ -113,12 +113,15 @@ class Country(models.Model):
 
     @property
     def display_name(self):
-        """The common name for pages ("Russia"); ``name`` keeps the stored one."""
-        return display_name(self.iso2, self.name)
+        """The name for pages, in the reader's language: "Russia" on /en/, "Russie" on /fr/.
 
-    @property
-    def local_name(self):
-        """The name in the reader's language ("Serbie" on /fr/), else the English one."""
+        ``name`` keeps the stored (ISO-based, English) one for data, exports and search.
+        """
         if reader_language() == FRENCH and self.name_fr:
             return self.name_fr
-        return self.display_name
+        return self.english_name
+
+    @property
+    def english_name(self):
+        """The common English name ("Russia"), whatever the reader's language."""
+        return display_name(self.iso2, self.name)

@@ -573,7 +573,7 @@ class Citation(Cited):
         facts = []
         if vendors := [v.name for v in self.vendors.all()]:
             facts.append(gettext("vendor: %(names)s") % {"names": ", ".join(vendors)})
-        if technologies := [t.name for t in self.technologies.all()]:
+        if technologies := [t.local_name for t in self.technologies.all()]:
             facts.append(gettext("technology: %(names)s") % {"names": ", ".join(technologies)})
         deployment = self.deployment
         if self.states_year and (deployment.years_display or deployment.year_note):

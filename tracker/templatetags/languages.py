@@ -7,6 +7,7 @@ reader was looking at.
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils import translation
 
@@ -22,8 +23,13 @@ def page_in_languages(context):
     The default is the unprefixed address, which redirects by the browser's Accept-Language.
     """
     request = context.get("request")
+    nothing = {"languages": [], "default_url": ""}
     if request is None:
-        return {"languages": [], "default_url": ""}
+        return nothing
+    try:
+        request.get_host()
+    except DisallowedHost:  # the 400 page for a host not allowed: no absolute addresses
+        return nothing
     here = request.get_full_path()
     current = translation.get_language()
     languages = []
