@@ -131,15 +131,7 @@ class VerificationFilter(admin.SimpleListFilter):
 class DeploymentAdmin(SimpleHistoryAdmin):
     # Read at 1366 px beside the filters: the place in one column, dates without the time,
     # and widths set in admin/deployments.css so the title is never the column that gives way.
-    list_display = [
-        "title",
-        "title_fr",
-        "where",
-        "status",
-        "state",
-        "last_verified_on",
-        "updated_on",
-    ]
+    list_display = ["title", "where", "status", "state", "last_verified_on", "updated_on"]
     list_filter = [
         "state",
         VerificationFilter,
