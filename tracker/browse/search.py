@@ -154,6 +154,7 @@ def _search_substring(queryset, text, folded, versions):
 
 # --- Names in both languages --------------------------------------------------------------------
 
+
 def _split_name(name):
     # "Video surveillance / CCTV" and "Off-the-air interception (IMSI catchers)" are each two
     # things a reader may type.
