@@ -193,6 +193,8 @@ def alternatives(folded):
     found = []  # (start, end, sorted names) of each name in the query, not overlapping
     taken = set()
     for name in sorted(table, key=len, reverse=True):
+        if name not in folded:  # most names: a plain substring test rules them out
+            continue
         for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
             span = set(range(match.start(), match.end()))
             if span & taken:
