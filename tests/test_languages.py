@@ -164,3 +164,14 @@ def test_the_data_page_is_translated(client, article):
 
     assert "Données" in french
     assert french != english
+
+
+def test_the_technologies_are_listed_in_the_readers_alphabet(client, article):
+    def names(language):
+        html = client.get(f"/{language}/technologies/").content.decode()
+        return re.findall(rf'<a href="/{language}/technologies/[^"]+/">([^<]+)</a>', html)
+
+    french, english = names("fr"), names("en")
+    assert french[:2] == ["Analyse vidéo par IA", "Contrôle par QR code / passe sanitaire"]
+    assert english[:2] == ["AI video analytics", "Facial recognition"]
+    assert "Reconnaissance faciale" in french and "Facial recognition" not in french

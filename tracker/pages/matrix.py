@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.views.generic import TemplateView
 
+from ..browse.search import fold
 from ..graphics.maps import BREAKS
 from ..graphics.regions import REGIONS
 from ..models import Country, Deployment, Vendor
@@ -53,12 +54,12 @@ class MatrixView(TemplateView):
     def get_context_data(self, **kwargs):
         params = self.request.GET
         notices = []
-        origins = list(
+        # In the reader's alphabet ("Allemagne" first on /fr/), accents folded.
+        origins = sorted(
             Country.objects.filter(
                 vendors_headquartered__deployments__in=Deployment.objects.counted()
-            )
-            .distinct()
-            .order_by("name")
+            ).distinct(),
+            key=lambda country: fold(country.display_name),
         )
         # Letters only: a code never holds anything else, and what is echoed stays plain.
         origin = "".join(ch for ch in params.get("origin", "").upper() if "A" <= ch <= "Z")[:2]
@@ -89,7 +90,7 @@ class MatrixView(TemplateView):
         country_ids = ranked(country_totals, COUNTRY_SIZES[countries_size])
         vendors = Vendor.objects.select_related("headquarters").in_bulk(vendor_ids)
         countries = Country.objects.in_bulk(country_ids)
-        columns = sorted(countries.values(), key=lambda c: (c.region or "~", c.display_name))
+        columns = sorted(countries.values(), key=lambda c: (c.region or "~", fold(c.display_name)))
         return super().get_context_data(
             origins=origins,
             regions=sorted(REGIONS.values()),

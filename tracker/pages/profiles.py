@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 
 from ..browse.records import TOP, RecordCounts, countries_per_vendor
+from ..browse.search import fold
 from ..graphics.charts import Timeline
 from ..graphics.maps import world_map
 from ..models import Country, Designation, Fact, Technology, Vendor, VendorRelation
@@ -190,7 +191,9 @@ class TechnologyListView(ListView):
     context_object_name = "technologies"
 
     def get_queryset(self):
-        return Technology.objects.order_by("name")
+        # In the reader's alphabet: "Analyse vidéo par IA" first on /fr/, "AI video analytics"
+        # on /en/ (accents folded, so "Équipements" sorts with the E's).
+        return sorted(Technology.objects.all(), key=lambda technology: fold(technology.local_name))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
