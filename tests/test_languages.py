@@ -175,3 +175,15 @@ def test_the_technologies_are_listed_in_the_readers_alphabet(client, article):
     assert french[:2] == ["Analyse vidéo par IA", "Contrôle par QR code / passe sanitaire"]
     assert english[:2] == ["AI video analytics", "Facial recognition"]
     assert "Reconnaissance faciale" in french and "Facial recognition" not in french
+
+
+def test_a_french_speaking_editor_gets_the_admin_in_french(admin_client):
+    form = admin_client.get(
+        "/admin/tracker/deployment/add/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9"
+    ).content.decode()
+    english = admin_client.get(
+        "/admin/tracker/deployment/add/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "Titre (français)" in form and "Traduction de la citation" in form
+    assert "Title (French)" in english and "Translation of the quote" in english
