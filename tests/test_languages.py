@@ -13,6 +13,7 @@ import re
 import pytest
 from django.utils import translation
 
+from tests.factories import published_deployment
 from tracker.browse.selection import entries
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,29 @@ def test_a_french_speaking_editor_gets_the_admin_in_french(admin_client):
 
     assert "Titre (français)" in form and "Traduction de la citation" in form
     assert "Title (French)" in english and "Translation of the quote" in english
+
+
+def test_an_entry_written_in_one_language_says_so_in_the_other(client):
+    published_deployment(
+        slug="nice",
+        title="",
+        title_fr="Caméras à Nice",
+        summary_fr="La ville a posé des caméras.",
+    )
+
+    english = client.get("/en/deployments/nice/").content.decode()
+    french = client.get("/fr/deployments/nice/").content.decode()
+
+    assert '<h1 lang="fr">Caméras à Nice</h1>' in english
+    assert '<p class="lede" lang="fr">La ville a posé des caméras.</p>' in english
+    assert "Shown in French: this entry's text has not been written in English yet." in english
+    assert "<h1>Caméras à Nice</h1>" in french
+    assert "Affiché en" not in french
+    listed = client.get("/en/deployments/").content.decode()
+    assert '<a href="/en/deployments/nice/" lang="fr">Caméras à Nice</a>' in listed
+
+
+def test_an_entry_written_only_in_french_is_named_in_the_admin_list(admin_client):
+    published_deployment(title="", title_fr="Caméras à Nice")
+
+    assert "Caméras à Nice" in admin_client.get("/admin/tracker/deployment/").content.decode()

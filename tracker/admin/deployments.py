@@ -223,6 +223,12 @@ class DeploymentAdmin(SimpleHistoryAdmin):
     class Media:
         css = {"all": ["css/admin_deployments.css"]}
 
+    # Named as the field, so the column keeps its place and width (admin_deployments.css); an
+    # entry written only in French shows its French title rather than a dash.
+    @admin.display(description=_("title"), ordering="title")
+    def title(self, obj):
+        return obj.title or obj.title_fr
+
     @admin.display(description=_("where"), ordering="country__name")
     def where(self, obj):
         return ", ".join(filter(None, [obj.locality, obj.country.display_name]))
