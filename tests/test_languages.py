@@ -214,3 +214,12 @@ def test_an_entry_written_only_in_french_is_named_in_the_admin_list(admin_client
     published_deployment(title="", title_fr="Caméras à Nice")
 
     assert "Caméras à Nice" in admin_client.get("/admin/tracker/deployment/").content.decode()
+
+
+def test_an_entrys_json_is_the_same_whatever_the_browser_asks(client, article):
+    path = f"/deployments/{BELGRADE}.json"
+    french = client.get(path, HTTP_ACCEPT_LANGUAGE="fr").content
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content
+
+    assert french == english
+    assert b"Serbia" in english and b"Serbie" not in english
