@@ -74,17 +74,23 @@ run-pair: setup
 dev: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The browser tests drive Debian's Chromium; install it when we can (root with apt), else say so.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages the tests need: installed when we can (root with apt), else we say how.
+# $(call apt_package,command it provides,package,what needs it)
+define apt_package
+	@if ! command -v $(1) >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
-	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	    echo "Installing Debian's $(2) ($(3))"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) >/dev/null \
+	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) >/dev/null; }; \
 	  else \
-	    echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium"; exit 1; \
+	    echo "$(3) need $(1): sudo apt-get install $(2)"; exit 1; \
 	  fi; \
 	fi
+endef
+
+# The browser tests drive Debian's Chromium (/usr/bin/chromium), never Playwright's downloads.
+chromium:
+	$(call apt_package,chromium,chromium,the browser tests)
 
 # The suite in two processes (pytest-xdist; whole files to each, so class and module fixtures
 # are built once): on two cores about half the time of one. TEST_WORKERS=0 runs it in one.
@@ -107,15 +113,7 @@ messages: install gettext
 	$(BIN)/python manage.py makemessages --locale fr --no-obsolete $(MESSAGES_IGNORE)
 
 gettext:
-	@if ! command -v xgettext >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing GNU gettext (makemessages, and the test of missing translations)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null \
-	      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext >/dev/null; }; \
-	  else \
-	    echo "makemessages needs GNU gettext: sudo apt-get install gettext"; exit 1; \
-	  fi; \
-	fi
+	$(call apt_package,xgettext,gettext,makemessages and the test of missing translations)
 
 lint: install-dev
 	$(BIN)/ruff check .
