@@ -278,3 +278,40 @@ def test_any_spelling_finds_an_entry_written_with_any_other(client, db, data, wo
         response = client.get("/en/deployments/", {"q": typed})
         assert [d.slug for d in response.context["deployments"]] == ["stored"], (stored, typed)
         transaction.set_rollback(True)
+
+
+# Countries whose French and English names differ, and technologies of the base vocabulary.
+BILINGUAL_COUNTRIES = ["RS", "CN", "US", "DE", "GB", "RU", "KR", "CI", "AE", "EG"]
+BASE_TECHNOLOGIES = ["facial-recognition", "video-surveillance", "predictive-policing"]
+
+
+@settings(FEW, max_examples=12)
+@given(
+    data=st.data(),
+    place=st.sampled_from(BILINGUAL_COUNTRIES),
+    other=st.sampled_from(BILINGUAL_COUNTRIES),
+    tech=st.sampled_from(BASE_TECHNOLOGIES),
+)
+def test_a_country_or_technology_in_either_language_finds_the_same_entries(
+    client, db, data, place, other, tech
+):
+    """Whatever the country and technology, their French and English names (in any case, with
+    or without accents) find exactly the same published entries."""
+    from tracker.models import Country, Technology
+
+    with transaction.atomic():
+        here, elsewhere = Country.objects.get(iso2=place), Country.objects.get(iso2=other)
+        technology = Technology.objects.get(slug=tech)
+        published_deployment(slug="here", country=here, technologies=[technology])
+        published_deployment(slug="elsewhere", country=elsewhere)
+
+        def found(text):
+            response = client.get("/en/deployments/", {"q": text})
+            return {d.slug for d in response.context["deployments"]}
+
+        def spelled(name):
+            return data.draw(st.sampled_from([name, name.upper(), fold(name), name.lower()]))
+
+        assert "here" in found(spelled(here.name_fr)) == found(spelled(here.english_name))
+        assert found(spelled(technology.name_fr)) == found(spelled(technology.name)) == {"here"}
+        transaction.set_rollback(True)
