@@ -174,3 +174,67 @@ class TestLastUpdated:
         published_deployment()
         with django_assert_num_queries(1):
             assert last_updated(Deployment.objects.published()) is not None
+
+
+class TestMethodsCounts:
+    """Mutation testing of tracker.pages.about (issue 15): what the Methods page counts."""
+
+    def test_an_entry_citing_a_dataset_twice_is_counted_once(self, client):
+        sii, _aigs = datasets()
+        entry = DeploymentFactory(state=Deployment.State.DRAFT, cited=False)
+        entry.citations.create(source=sii, locator="Vendor_Country_2019")
+        entry.citations.create(source=sii, locator="Vendor_Country_2020")
+        entry.state = Deployment.State.PUBLISHED
+        entry.save()
+
+        html = page(client, "methods")
+
+        assert "1 published entry cites it." in html
+        assert "2 published entries cite it" not in html
+
+    def test_says_how_many_published_dataset_entries_never_completed(self, client):
+        sii, _aigs = datasets()
+        for status, state in (
+            (Deployment.Status.ACTIVE, Deployment.State.PUBLISHED),
+            (Deployment.Status.NOT_COMPLETED, Deployment.State.PUBLISHED),
+            (Deployment.Status.NOT_COMPLETED, Deployment.State.PUBLISHED),
+            (Deployment.Status.NOT_COMPLETED, Deployment.State.DRAFT),  # not counted
+        ):
+            entry = DeploymentFactory(state=Deployment.State.DRAFT, cited=False, status=status)
+            entry.citations.create(source=sii, locator=f"Vendor_Country_{entry.pk}")
+            entry.citations.create(source=sii, locator=f"Vendor_Country_{entry.pk}_again")
+            entry.state = state
+            entry.save()
+
+        html = page(client, "methods")
+
+        assert (
+            "3 published entries cite it, 2 of them marked not completed and left out of counts."
+            in html
+        )
+
+    def test_a_dataset_without_entries_never_completed_says_nothing_of_them(self, client):
+        sii, _aigs = datasets()
+        entry = DeploymentFactory(state=Deployment.State.DRAFT, cited=False)
+        entry.citations.create(source=sii, locator="Vendor_Country_2019")
+        entry.state = Deployment.State.PUBLISHED
+        entry.save()
+        html = page(client, "methods")
+        assert "1 published entry cites it." in html
+        assert "marked not completed" not in html
+
+    def test_shows_when_the_article_was_loaded(self, client, article):
+        html = page(client, "methods")
+        assert "Loaded into the tracker on" not in html
+
+        SiteDataLoad.objects.create(
+            name="article.json", sha256="0" * 64, loaded_at=datetime(2026, 10, 3, 9, tzinfo=UTC)
+        )
+        html = page(client, "methods")
+        assert (
+            'Loaded into the tracker on <time datetime="2026-10-03T09:00:00+00:00">'
+            "3 October 2026</time>." in html
+        )
+        # The article's row in the table of sources too, and not the datasets' import date.
+        assert html.count("3 October 2026") == 2
+        assert "Imported on" not in html

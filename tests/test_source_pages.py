@@ -184,3 +184,22 @@ def test_a_findings_page_past_the_end_shows_the_last_with_a_note(client):
     body = page(client, "/en/findings/?page=9")
     assert "There is no page “9”; showing page 1." in body
     assert "The only finding." in body
+
+
+def test_a_page_that_exists_shows_no_note(client, monkeypatch):
+    monkeypatch.setattr(paging, "ROWS_PER_PAGE", 3)
+    source = SourceFactory(slug="big")
+    for n in range(7):
+        CitationFactory(deployment=published_deployment(title=f"Entry {n}"), source=source)
+    for query in ("", "?page=1", "?page=2", "?page=3"):
+        body = page(client, "/en/sources/big/" + query)
+        assert 'class="notice"' not in body, query
+        assert "There is no page" not in body, query
+
+
+def test_a_long_page_value_is_echoed_in_its_first_twenty_characters_only(client):
+    from tests.factories import FindingFactory
+
+    FindingFactory(statement="The only finding.")
+    body = page(client, "/en/findings/?page=" + "1234567890" * 5)
+    assert "There is no page “12345678901234567890”; showing page 1." in body

@@ -301,3 +301,25 @@ def test_changes_list_the_entries_of_a_load_in_the_order_of_newest(client):
     titles = [title for title, what in changes(client) if what == "published"]
     listed = client.get("/en/deployments/?sort=newest").context["deployments"]
     assert titles == [d.title for d in listed]
+
+
+def test_a_page_holding_exactly_the_last_changes_offers_no_older_page(client, monkeypatch):
+    monkeypatch.setattr(ChangesView, "paginate_by", 2)
+    for n in range(2):
+        published_deployment(title=f"Entry {n}")
+    assert changes(client) == [("Entry 1", "published"), ("Entry 0", "published")]
+    assert older(client) is None
+
+
+@pytest.mark.parametrize("digits", [12, 30])
+def test_a_page_address_too_long_to_be_a_change_shows_the_newest_changes(client, digits):
+    published_deployment(title="Only entry")
+    query = "?before=" + "9" * digits
+    assert changes(client, query) == [("Only entry", "published")]
+    assert "No older changes." not in client.get("/en/changes/" + query).content.decode()
+
+
+def test_the_longest_page_address_taken_is_eleven_digits(client):
+    published_deployment(title="Only entry")
+    body = client.get("/en/changes/?before=" + "9" * 11).content.decode()
+    assert "No older changes." in body
