@@ -88,3 +88,29 @@ def test_a_name_beside_other_words_still_narrows_the_search(client, entries):
 def test_a_country_name_inside_another_word_is_not_taken_for_it(client, entries):
     # "chine" is a French country name, but "machine" is not China.
     assert found(client, "machine") == set()
+
+
+def test_a_country_known_by_a_common_english_name_finds_its_french_name(client):
+    # "Russia" is not the ISO name ("Russian Federation"), but readers type it.
+    published_deployment(
+        slug="supplied", title="Belgrade cameras", summary_fr="Caméras fournies par la Russie."
+    )
+    assert found(client, "Russia") == found(client, "Russie") == {"supplied"}
+
+
+def test_a_longer_country_name_is_translated_whole_not_the_shorter_name_inside_it(client):
+    published_deployment(slug="south", title="Juba cameras", summary="Sold to South Sudan.")
+    published_deployment(slug="north", title="Khartoum cameras", summary="Sold to Sudan.")
+    assert found(client, "Soudan du Sud") == found(client, "South Sudan") == {"south"}
+
+
+def test_two_names_in_one_query_are_each_translated_in_place(client):
+    published_deployment(
+        slug="both",
+        title="Juba cameras",
+        summary="Cameras from China and Afghanistan, sold to South Sudan.",
+    )
+    published_deployment(slug="one", title="Beijing cameras", summary="Cameras from China.")
+    assert found(client, "Chine Soudan du Sud") == found(client, "Soudan du Sud Chine") == {"both"}
+    # "Soudan" inside "Soudan du Sud" stays part of it, whichever other names were found since.
+    assert found(client, "Soudan du Sud Afghanistan") == {"both"}

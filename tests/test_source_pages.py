@@ -202,4 +202,7 @@ def test_a_long_page_value_is_echoed_in_its_first_twenty_characters_only(client)
 
     FindingFactory(statement="The only finding.")
     body = page(client, "/en/findings/?page=" + "1234567890" * 5)
-    assert "There is no page “12345678901234567890”; showing page 1." in body
+    assert (
+        '<p class="notice" role="status">'
+        "There is no page “12345678901234567890”; showing page 1.</p>" in body
+    )
