@@ -72,6 +72,18 @@ def empty_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language. A request to /fr/ leaves French active
+    in the thread (LocaleMiddleware activates, nothing deactivates), and a later test's
+    ``reverse()`` would otherwise give /fr/ addresses."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def free_export_slots():
     """Each test starts with every export slot free (tracker.exports.slots): a server closes
     each response, but a test that fails mid-download may keep its response alive."""
