@@ -171,10 +171,19 @@ restore:
 MUTATE_CHILDREN ?= 2
 MUTANTS ?=
 
+# Each mutant's tests start from a copy of this migrated SQLite database (tests/conftest.py),
+# rebuilt when a migration changes.
+MUTATE_TEMPLATE := var/mutate-template.sqlite3
+
+$(MUTATE_TEMPLATE): $(wildcard tracker/migrations/*.py)
+	@mkdir -p var && rm -f $@
+	DATABASE_URL=sqlite:///$(CURDIR)/$@ $(BIN)/python manage.py migrate --verbosity 0
+
 .PHONY: mutate
-mutate: install-dev
+mutate: install-dev catalogues $(MUTATE_TEMPLATE)
 	@mkdir -p mutants && echo '*' > mutants/.gitignore
-	-$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	-TRACKER_TEST_DB_TEMPLATE=$(CURDIR)/$(MUTATE_TEMPLATE) \
+	  $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
 	@echo '*' > mutants/.gitignore
 	@$(BIN)/mutmut results --all true | awk -F': ' ' \
 	  NF == 2 { m = $$1; gsub(/^[ \t]+/, "", m); sub(/\.[^.]*$$/, "", m); \

@@ -1,5 +1,8 @@
 """Shared fixtures: plain static storage, a fast password hasher, and the founding article."""
 
+import os
+import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +45,38 @@ def pytest_runtest_teardown(item, nextitem):
             if contents:
                 connection.creation.deserialize_db_from_string(contents)
     ContentType.objects.clear_cache()
+
+
+# `make mutate` only: a SQLite database the migrations already ran on. mutmut runs a fresh pytest
+# session per mutant, and migrating its test database took 6.5 of its 9 seconds.
+MIGRATED_TEMPLATE = os.environ.get("TRACKER_TEST_DB_TEMPLATE")
+
+if MIGRATED_TEMPLATE:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_test_environment, django_db_blocker):
+        """The test database is a private copy of the migrated template, not a new migration.
+
+        Each session (each mutant) gets its own file, so two mutants run side by side never
+        share a database. What the migrations loaded is serialized as Django's own set-up does,
+        so transactional tests can put it back.
+        """
+        from django.conf import settings as django_settings
+        from django.db import connections
+
+        folder = tempfile.mkdtemp(prefix="tracker-test-db-")
+        copy = os.path.join(folder, "test.sqlite3")
+        shutil.copyfile(MIGRATED_TEMPLATE, copy)
+        connection = connections["default"]
+        with django_db_blocker.unblock():
+            connection.close()
+            connection.settings_dict["NAME"] = copy
+            django_settings.DATABASES["default"]["NAME"] = copy
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        yield
+        with django_db_blocker.unblock():
+            connection.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

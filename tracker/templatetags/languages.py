@@ -44,7 +44,9 @@ def page_in_languages(context):
                 "current": code == current,
             }
         )
-    default = permalink(translate_url(here, current))
+    # The unprefixed form of this page's own address (already among those translated above).
+    this_page = next((language["url"] for language in languages if language["current"]), here)
+    default = permalink(this_page)
     return {"languages": languages, "default_url": request.build_absolute_uri(default)}
 
 

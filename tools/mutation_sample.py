@@ -1,0 +1,59 @@
+"""Print a uniform random sample of mutmut's mutants, a fixed number per module.
+
+Most modules have hundreds of mutants, more than one session can run; a uniform sample gives an
+unbiased estimate of a module's score (docs/testing.md, "Mutation testing"). The names come from
+the ``mutants/**/*.py.meta`` files a first ``make mutate`` writes. Usage:
+
+    make mutate MUTANTS="$(python tools/mutation_sample.py --per-module 40 --seed 17)"
+
+``--exclude FILE`` leaves out names already measured (one per line or separated by spaces), so a
+second, fresh sample is not graded on the mutants the new tests were written against.
+"""
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+
+def mutant_names(root):
+    """{module: sorted mutant names} from mutmut's meta files under ``root``."""
+    modules = {}
+    for meta in sorted(Path(root).rglob("*.py.meta")):
+        names = json.loads(meta.read_text())["exit_code_by_key"]
+        if names:
+            module = next(iter(names)).rsplit(".", 1)[0]
+            modules[module] = sorted(names)
+    return modules
+
+
+def sample(modules, per_module, seed, exclude=frozenset(), only=()):
+    """``per_module`` names of each module (all of a smaller one), drawn with ``seed``."""
+    chosen = []
+    for module, names in sorted(modules.items()):
+        if only and not any(module == prefix or module.startswith(prefix + ".") for prefix in only):
+            continue
+        names = [name for name in names if name not in exclude]
+        rng = random.Random(f"{seed}:{module}")
+        chosen += names if len(names) <= per_module else sorted(rng.sample(names, per_module))
+    return chosen
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-module", type=int, default=40)
+    parser.add_argument("--seed", default="17")
+    parser.add_argument("--exclude", type=Path, help="a file of names already measured")
+    parser.add_argument("--mutants", type=Path, default=Path("mutants"))
+    parser.add_argument("modules", nargs="*", help="module prefixes (tracker.browse.search)")
+    args = parser.parse_args(argv)
+    modules = mutant_names(args.mutants)
+    if not modules:
+        sys.exit("No mutants yet: run `make mutate MUTANTS=none` once to generate them.")
+    exclude = set(args.exclude.read_text().split()) if args.exclude else set()
+    print(" ".join(sample(modules, args.per_module, args.seed, exclude, args.modules)))
+
+
+if __name__ == "__main__":
+    main()
