@@ -28,10 +28,25 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.utils import translation
+
 from tracker.models import Deployment
 from tracker.models.languages import permalink
 
 SEPARATOR = "; "
+
+
+def _values_and_labels(choices, lower=True):
+    """ "deploying (deploying), …" for a column's description, always in English.
+
+    The descriptions are written once, when this module is first imported, and that may be
+    during a French reader's request: the labels must not come out in French inside English text.
+    """
+    with translation.override("en"):
+        return ", ".join(
+            f"{value} ({label.lower() if lower else label})" for value, label in choices
+        )
+
 
 SITE_NAME = "Surveillance Export Tracker"
 LICENCE = "CC BY 4.0"
@@ -331,9 +346,7 @@ COLUMNS = [
     Field(
         "status",
         "string",
-        "One of: "
-        + ", ".join(f"{value} ({label.lower()})" for value, label in Deployment.Status.choices)
-        + ".",
+        "One of: " + _values_and_labels(Deployment.Status.choices) + ".",
         "deploying",
         lambda d, request: d.status,
     ),
@@ -341,7 +354,7 @@ COLUMNS = [
         "evidence",
         "string",
         "What kind of fact the sources report, one of: "
-        + ", ".join(f"{value} ({label.lower()})" for value, label in Deployment.Evidence.choices)
+        + _values_and_labels(Deployment.Evidence.choices)
         + "; empty when not stated. A licence or an order is not a deployment.",
         "deployment",
         lambda d, request: d.evidence,
@@ -350,7 +363,7 @@ COLUMNS = [
         "year_kind",
         "string",
         "What start_year is the year of, one of: "
-        + ", ".join(f"{value} ({label})" for value, label in Deployment.YearKind.choices)
+        + _values_and_labels(Deployment.YearKind.choices, lower=False)
         + "; empty when there is no year or the source does not say.",
         "",
         lambda d, request: d.year_kind,
