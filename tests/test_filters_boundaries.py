@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
+from django.http import QueryDict
 
 from tests.conftest import rows_for_class
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     published_deployment,
     published_on,
 )
+from tracker.browse.filters import DeploymentFilter
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +83,20 @@ class TestYearLimits:
         counts = facet(client, "", "decade")
         assert counts == {"2000": 1, "2010": 3, "2020": 1, "unknown": 1}
 
+    def test_the_decade_facet_names_each_decade_as_readers_say_it(self, client):
+        response = client.get(URL)
+        (decades,) = [f for f in response.context["facets"] if f["param"] == "decade"]
+        labels = [option["label"] for option in decades["options"]]
+        assert labels == ["2000s", "2010s", "2020s", "Year not known"]
+
     def test_the_decade_facet_shows_what_ticking_another_decade_would_give(self, client):
         counts = facet(client, "?decade=2020", "decade")
         assert counts["2010"] == 3
         assert counts["2020"] == 1
+
+    def test_a_chosen_decade_without_entries_stays_offered_with_no_result(self, client):
+        counts = facet(client, "?decade=2100", "decade")
+        assert counts == {"2000": 1, "2010": 3, "2020": 1, "2100": 0, "unknown": 1}
 
     def test_the_country_facet_shows_the_other_countries_while_one_is_chosen(self, client):
         counts = facet(client, "?country=RS", "country")
@@ -180,6 +192,24 @@ class TestUnknownValues:
         body = refusal(client, "?technology=" + "t" * 101)
         assert "“" + "t" * 39 + "…” is not a known technology." in body
 
+    def test_a_value_longer_than_any_slug_is_refused_without_a_lookup(
+        self, django_assert_num_queries
+    ):
+        # Refused before the database: PostgreSQL would be asked for a slug none can match.
+        filterset = DeploymentFilter(QueryDict("technology=" + "t" * 101))
+        with django_assert_num_queries(0):
+            assert not filterset.is_valid()
+        assert "is not a known technology." in str(filterset.errors["technology"])
+
+    def test_a_plain_text_refusal_quotes_the_value_without_markup_characters(self, client):
+        # A CSV export answers a bad filter in plain text, where nothing would escape a tag.
+        response = client.get(URL, {"vendor": "<script>x", "format": "csv"})
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/plain")
+        body = response.content.decode()
+        assert "vendor: “scriptx” is not a known vendor." in body
+        assert "<" not in body and ">" not in body
+
 
 @pytest.fixture
 def abandoned(db):
@@ -215,6 +245,14 @@ def test_the_status_facet_offers_never_completed_entries_that_other_facets_leave
     assert facet(client, "?sort=country", "status")["not_completed"] == 1
     assert facet(client, "?sort=country", "country") == {"RS": 1}
     assert facet(client, "?status=not_completed", "country") == {"RS": 1}
+
+
+def test_a_chosen_vendor_without_entries_among_the_other_filters_shows_no_result(client):
+    vendor = VendorFactory(name="Acme Vision", slug="acme")
+    published_deployment(slug="serbia", country=country("RS"), vendors=[vendor])
+    published_deployment(slug="france", country=country("FR"))
+    assert listed(client, "?vendor=acme&country=FR") == []
+    assert facet(client, "?vendor=acme&country=FR", "vendor") == {"acme": 0}
 
 
 def test_an_entry_matching_two_ticked_options_is_counted_once_in_other_facets(client):

@@ -72,3 +72,12 @@ def test_a_search_lists_entries_with_the_words_together_before_those_with_them_a
         "together",
         "apart",
     ]
+
+
+def test_the_start_of_a_word_finds_the_entries_with_the_whole_word(client):
+    # On PostgreSQL the stems miss a partial word; each word is also tried as a prefix.
+    vendor = VendorFactory(name="Hikvision", slug="hikvision")
+    published_deployment(slug="hikvision-entry", title="Airport cameras", vendors=[vendor])
+    published_deployment(slug="other", title="Harbour cameras")
+    assert found(client, "hikvi") == {"hikvision-entry"}
+    assert found(client, "harbo cam") == {"other"}

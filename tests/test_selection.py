@@ -58,6 +58,23 @@ def chips(client, query):
         ("?start_year_max=2015", "Deployments, until 2015: 1 entry"),
         ("?region=Europe&decade=2010", "Deployments in Europe, started in the 2010s: 1 entry"),
         ("?status=reported", "Deployments (status: Reported): 5 entries"),
+        ("?start_year_min=2019&start_year_max=2019", "Deployments, 2019: 1 entry"),
+        (
+            "?start_year_min=2018&decade=2010",
+            "Deployments, since 2018, started in the 2010s: 2 entries",
+        ),
+        (
+            "?region=Africa&region=Americas&region=Asia&region=Europe&region=Oceania",
+            "Deployments in Africa, Americas, Asia or 2 other regions: 5 entries",
+        ),
+        (
+            "?decade=1990&decade=2000&decade=2010&decade=2020&decade=2030",
+            "Deployments, started in the 1990s, 2000s, 2010s or 2 other decades: 4 entries",
+        ),
+        (
+            "?added_since=2000-01-01",
+            "Deployments (added to this site since: 2000-01-01): 5 entries",
+        ),
     ],
 )
 def test_the_title_and_heading_name_the_selection_and_its_count(client, entries, query, expected):
@@ -74,6 +91,12 @@ def test_a_search_is_quoted_and_cut_when_long(client, entries):
     assert "matching “camera camera" in title
     assert "…”" in title
     assert len(title) < 120
+
+
+def test_a_search_chip_shows_forty_characters_whole_and_cuts_a_longer_search(client, entries):
+    forty = "street cameras bought by Nairobi in 2019"
+    assert chips(client, "?q=" + forty) == [(f"Search: “{forty}”", "?")]
+    assert chips(client, "?q=" + forty + ".") == [(f"Search: “{forty[:39]}…”", "?")]
 
 
 def test_filters_not_understood_say_so_in_the_title(client, entries):
