@@ -524,6 +524,14 @@ def test_a_file_name_cut_at_its_length_limit_does_not_end_with_a_hyphen():
     assert name == "x" * (MAX_FILENAME_LENGTH - 1)
 
 
+def test_a_file_name_with_nothing_safe_left_in_it_is_called_deployments():
+    from tracker.exports.stream import safe_filename
+
+    # An entry's slug may be only hyphens or underscores, a filter value only punctuation.
+    for text in ("---", "_", "«…»", ""):
+        assert safe_filename(text) == "deployments", text
+
+
 def test_one_entry_as_json_is_indented_and_keeps_accented_letters(client, db):
     published_deployment(slug="lyon-cameras", title="Caméras à Lyon")
     text = client.get("/deployments/lyon-cameras.json").content.decode()

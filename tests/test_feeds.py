@@ -290,6 +290,14 @@ def test_an_entry_whose_citations_were_removed_keeps_its_summary_in_the_feed(cli
     assert summary == "<p>Cameras in Nairobi.</p>"
 
 
+def test_an_entry_with_neither_summary_nor_quote_is_summarised_by_its_title(client, db):
+    deployment = published_deployment(slug="nairobi-cameras", title="Nairobi <cameras>", summary="")
+    deployment.citations.update(quote="", locator="table 2, row 14")
+
+    summary = one(feed_entry(client, "nairobi-cameras"), "summary").text
+    assert html.unescape(summary) == "Nairobi <cameras>"
+
+
 def test_the_latest_feed_links_to_the_list_sorted_newest_first(client, db):
     feed = parse(client.get("/feeds/latest.atom"))
     assert link(feed, "alternate") == "http://testserver/deployments/?sort=newest"

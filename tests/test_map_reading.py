@@ -150,3 +150,14 @@ def test_the_home_map_says_what_it_counts(client):
     published_deployment(country=country("RS"))
     body = client.get("/en/").content.decode()
     assert re.search(r'<caption id="[\w-]+">Published deployments per country<', body)
+
+
+@pytest.mark.django_db
+def test_the_list_map_links_keep_the_filters_but_not_the_page_or_format(client, settings):
+    settings.TRACKER_PAGE_SIZE = 1
+    published_deployment(country=country("RS"), origin_countries=[country("CN")])
+    published_deployment(country=country("FR"), origin_countries=[country("CN")])
+    body = client.get("/en/deployments/?origin=CN&format=html&page=2").content.decode()
+    figure = body.split('class="map-figure"')[1].split("</figure>")[0]
+    links = set(re.findall(r'<a href="([^"]+)">', figure))
+    assert links == {"?origin=CN&amp;country=RS", "?origin=CN&amp;country=FR"}

@@ -105,6 +105,26 @@ class TestTheMatrix:
     def test_an_unknown_size_falls_back_to_the_default(self, client):
         assert len(cells(page(client, "/en/matrix/?vendors=lots&countries=-1"))) == 4
 
+    def test_each_cell_is_shaded_on_the_maps_scale_and_named_for_screen_readers(self, client):
+        body = page(client)
+        hikvision = re.search(r'<a class="cell-c(\d)" href="[^"]+" title="([^"]+)"', body)
+        assert hikvision.groups() == ("2", "Hikvision in France: 2 entries")
+        assert (
+            '<a class="cell-c1" href="/en/deployments/?vendor=huawei&amp;country=RS" '
+            'title="Huawei in Serbia: 1 entry" aria-label="Huawei in Serbia: 1 entry">1</a>'
+        ) in body
+
+    def test_with_nothing_chosen_the_table_shows_no_note(self, client):
+        body = page(client)
+        assert 'class="notice"' not in body
+        assert ", of 3 vendors with entries." in body
+
+    def test_a_chosen_region_stays_chosen_in_the_form_and_the_count_says_so(self, client):
+        body = page(client, "/en/matrix/?region=Europe")
+        assert '<option value="Europe" selected>Europe</option>' in body
+        assert body.count(" selected>") == 3  # the region, and the two sizes
+        assert ", of 2 vendors with entries for this choice." in body
+
     def test_the_table_scrolls_in_its_own_box_with_names_in_view(self, client):
         body = page(client)
         assert 'class="matrix-scroll" tabindex="0" role="region"' in body
@@ -129,6 +149,22 @@ def test_the_matrix_makes_as_many_queries_with_many_entries_as_with_few(client):
         other = VendorFactory(headquarters=country("US"))
         published_deployment(country=country(code), vendors=[vendor, other])
     assert queries() == few == 4
+
+
+@pytest.mark.parametrize(
+    "n, shade", [(1, 1), (2, 2), (4, 2), (5, 3), (9, 3), (10, 4), (24, 4), (25, 5), (900, 5)]
+)
+def test_a_cell_is_shaded_as_the_map_shades_a_country_with_as_many_entries(n, shade):
+    assert matrix.shade(n) == shade
+
+
+def test_the_head_office_menu_is_in_the_readers_alphabet(client):
+    for code in ("US", "CN", "DE"):
+        published_deployment(
+            country=country("FR"), vendors=[VendorFactory(headquarters=country(code))]
+        )
+    menu = page(client, "/fr/matrix/").split('id="matrix-origin"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w\w)"', menu) == ["DE", "CN", "US"]
 
 
 def test_with_no_entries_the_matrix_says_so(client):

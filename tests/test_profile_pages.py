@@ -10,7 +10,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import TechnologyFactory, VendorFactory, country, published_deployment
+from tests.factories import (
+    FindingFactory,
+    TechnologyFactory,
+    VendorFactory,
+    country,
+    published_deployment,
+)
+from tracker.browse.records import TOP
 from tracker.pages import paging
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +116,33 @@ class TestBothDirections:
         assert 'href="/en/deployments/?vendor=acme&amp;country=KE">Kenya</a>' in table
         assert 'href="/en/countries/' not in table
 
+    def test_a_country_page_lists_the_technologies_used_there_each_leading_to_its_entries(
+        self, client
+    ):
+        technologies = section(page(client, "/en/countries/serbia/"), "technologies-heading")
+        link = '<a href="/en/deployments/?country=RS&amp;technology=face">Face matching</a>'
+        assert f'{link} <span class="count">2</span>' in technologies
+
+    @pytest.mark.parametrize(
+        "path, heading, title, chosen",
+        [
+            ("/en/vendors/acme/", "map-heading", "Where Acme Vision has supplied", "vendor=acme"),
+            (
+                "/en/technologies/face/",
+                "where-heading",
+                "Face matching: entries per country",
+                "technology=face",
+            ),
+        ],
+    )
+    def test_a_profile_map_says_what_it_counts_and_leads_to_the_records_entries_per_country(
+        self, client, path, heading, title, chosen
+    ):
+        figure = section(page(client, path), heading)
+        assert re.search(rf'<caption id="[\w-]+-map-caption">{title}</caption>', figure)
+        # From the map too, a country leads to this record's entries there, not to all of them.
+        assert f'<a href="/en/deployments/?{chosen}&amp;country=RS">Serbia</a>' in figure
+
     def test_a_technology_page_says_where_it_came_from(self, client):
         body = page(client, "/en/technologies/face/")
         assert 'href="/en/deployments/?technology=face&amp;origin=CN">China</a>' in body
@@ -192,6 +226,26 @@ def test_a_technology_page_no_longer_lists_every_entry(client, grow):
     body = page(client, "/en/technologies/face/")
     assert len(entry_rows(body)) == 3
     assert 'href="/en/deployments/?technology=face">All 8 entries' in body
+
+
+def test_a_country_page_shows_the_findings_about_it_and_leads_to_all_when_it_shows_the_most(
+    client,
+):
+    serbia, kenya = country("RS"), country("KE")
+    FindingFactory(statement="About Kenya only.").countries.add(kenya)
+    FindingFactory(statement="About Serbia.").countries.add(serbia)
+    body = page(client, "/en/countries/serbia/")
+    findings = section(body, "findings-heading")
+    assert "Findings about Serbia" in findings
+    assert "About Serbia." in findings
+    assert "About Kenya only." not in body
+    # One finding is all there is: no link to more.
+    assert 'href="/en/findings/"' not in findings
+    for n in range(TOP):
+        FindingFactory(statement=f"Also about Serbia {n}.").countries.add(serbia)
+    findings = section(page(client, "/en/countries/serbia/"), "findings-heading")
+    assert findings.count('<article class="finding"') == TOP
+    assert '<a href="/en/findings/">All findings →</a>' in findings
 
 
 def test_a_country_page_with_no_entries_either_way_says_so(client):

@@ -206,3 +206,44 @@ def test_a_long_page_value_is_echoed_in_its_first_twenty_characters_only(client)
         '<p class="notice" role="status">'
         "There is no page “12345678901234567890”; showing page 1.</p>" in body
     )
+
+
+def test_a_source_page_lists_only_the_restrictions_that_cite_it_or_credit_it(client):
+    from tests.factories import DesignationFactory, VendorFactory
+
+    report = SourceFactory(slug="report")
+    DesignationFactory(vendor=VendorFactory(name="Cited Vendor"), source=report)
+    DesignationFactory(
+        vendor=VendorFactory(name="Credited Vendor"), source=SourceFactory(), attributed_to=report
+    )
+    # Cites another source and credits nobody: nothing to do with this one.
+    DesignationFactory(vendor=VendorFactory(name="Unrelated Vendor"))
+    body = page(client, "/en/sources/report/")
+    restrictions = body.split('id="designations-heading"')[1].split("</section>")[0]
+    assert "Cited Vendor" in restrictions
+    assert "Credited Vendor" in restrictions
+    assert "Unrelated Vendor" not in body
+
+
+def test_a_source_backing_more_findings_than_shown_says_how_many_and_leads_to_all(client):
+    from tests.factories import FindingFactory
+    from tracker.pages.sources import FINDINGS_SHOWN
+
+    dataset = SourceFactory(slug="dataset")
+    for n in range(FINDINGS_SHOWN + 2):
+        FindingFactory(source=dataset, statement=f"Finding {n}.")
+    body = page(client, "/en/sources/dataset/")
+    findings = body.split('id="findings-heading"')[1].split("</section>")[0]
+    assert findings.count('<article class="finding"') == FINDINGS_SHOWN
+    link = '<a href="/en/findings/">all findings →</a>'
+    assert f"The first {FINDINGS_SHOWN} of {FINDINGS_SHOWN + 2}: {link}" in findings
+
+
+def test_an_origin_code_with_more_than_two_letters_is_read_as_its_first_two(client):
+    from tests.factories import FindingFactory, country
+
+    FindingFactory(statement="About Chinese technology.").origin_countries.add(country("CN"))
+    FindingFactory(statement="About American technology.").origin_countries.add(country("US"))
+    body = page(client, "/en/findings/?origin=cnx")
+    assert "About Chinese technology." in body
+    assert "About American technology." not in body

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import VendorFactory, published_deployment
+from tests.factories import VendorFactory, country, published_deployment
 from tracker.graphics.charts import Timeline, nice_step, render_timeline, year_counts
 from tracker.models import Deployment
 
@@ -52,6 +52,24 @@ def test_entries_without_a_year_are_reported_apart():
     svg, undated = render_timeline({2019: 3, None: 4})
     assert undated == 4
     assert bars(svg) == ["2019: 3 deployments"]
+
+
+@pytest.mark.parametrize(
+    "path, caption",
+    [
+        ("/en/countries/serbia/", "Deployments in Serbia"),
+        ("/en/vendors/acme/", "Deployments naming Acme Vision"),
+    ],
+)
+def test_a_profile_has_its_own_timeline_of_its_entries(client, path, caption):
+    acme = VendorFactory(name="Acme Vision", slug="acme")
+    for year in (2016, 2018):
+        published_deployment(start_year=year, country=country("RS"), vendors=[acme])
+    published_deployment(start_year=2010, country=country("FR"))
+    body = client.get(path).content.decode()
+    figure = body.split('class="timeline-figure"')[1].split("</figure>")[0]
+    assert bars(figure) == ["2016: 1 deployment", "2017: 0 deployments", "2018: 1 deployment"]
+    assert f"<figcaption>{caption}." in figure
 
 
 def test_with_no_year_at_all_it_says_so_instead_of_drawing_nothing(client, article):

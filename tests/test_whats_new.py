@@ -9,7 +9,7 @@ where a test needs "an earlier import".
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +17,13 @@ from django.utils import timezone
 from lxml import etree
 
 from tests.conftest import ARTICLE_FIXTURE
-from tests.factories import SourceFactory, citing, published_deployment, published_on
+from tests.factories import (
+    FindingFactory,
+    SourceFactory,
+    citing,
+    published_deployment,
+    published_on,
+)
 from tracker.editorial import history, workflow
 from tracker.models import Deployment, SiteDataLoad
 from tracker.ops import cache as page_cache
@@ -123,6 +129,15 @@ def test_entries_sharing_a_date_come_newest_created_first_in_the_same_order_ever
     assert newest(client) == by_creation
     assert feed(client) == by_creation
     assert home_latest(client) == by_creation[:6]
+
+
+def test_the_home_page_shows_the_four_most_recent_findings_and_leads_to_the_rest(client):
+    for year in range(2015, 2021):
+        FindingFactory(statement=f"As of {year}.", as_of=date(year, 6, 1))
+    body = client.get("/en/").content.decode()
+    shown = re.findall(r'<p class="statement">(As of \d+\.)', body)
+    assert shown == ["As of 2020.", "As of 2019.", "As of 2018.", "As of 2017."]
+    assert '<a href="/en/findings/">All findings →</a>' in body
 
 
 def test_newest_first_is_not_alphabetical_when_titles_disagree_with_dates(client):
