@@ -279,3 +279,77 @@ def test_an_unexpected_failure_mid_run_leaves_nothing(monkeypatch):
     with pytest.raises(CommandError, match=r"connection lost.*Nothing was written"):
         run(VALID)
     assert counts() == before
+
+
+# --- What the country's finding and each entry say -----------------------------------------------
+
+
+def test_a_countrys_finding_gives_the_technology_origins_the_row_names():
+    run(VALID)
+    finding = Finding.objects.get(slug="aigs2019-au")
+    assert sorted(finding.origin_countries.values_list("iso2", flat=True)) == [
+        "AU", "CN", "JP", "US"
+    ]  # fmt: skip
+    assert finding.statement == (
+        "Carnegie's AI Global Surveillance Index (2019) records for Australia: AI surveillance "
+        "technology in use: Safe City System, Facial Recognition System, Smart Policing, Social "
+        "Media Surveillance. Technology from: China, the US, Japan, Australia. The index does "
+        "not say which company supplies which technology."
+    )
+
+
+def test_an_entrys_summary_says_what_the_index_names_and_what_it_does_not_say():
+    run(VALID)
+    assert entry("RS", "huawei").summary == (
+        "The Carnegie Endowment's AI Global Surveillance Index (2019) names Huawei among the "
+        "companies supplying AI surveillance technology to Serbia (Company 1: “Huawei”). For "
+        "Serbia as a whole the index marks: Safe City System, Facial Recognition System, Smart "
+        "Policing. It does not say which company supplies which technology, so none is credited "
+        "to Huawei here (see the country's page). This is a country-level claim: the index does "
+        "not say where in the country, for whom, or since when."
+    )
+
+
+def test_an_entrys_evidence_is_that_the_company_is_named_as_a_supplier():
+    run(VALID)
+    d = entry("RS", "huawei")
+    assert d.evidence == Deployment.Evidence.SUPPLIER_NAMED
+
+
+def test_the_summary_counts_the_country_findings():
+    output = run(VALID)
+    rows = {line.split()[0]: line.split()[1:] for line in output.splitlines() if line[:1] != " "}
+    assert rows["finding"] == ["10", "0", "0", "0"]  # ten country rows, the blank one skipped
+
+
+def aigs_file(tmp_path, header, *rows):
+    path = tmp_path / "aigs.csv"
+    path.write_text("\r\n".join(";".join(row) for row in (header, *rows)), encoding="utf-8")
+    return path
+
+
+def test_a_named_column_after_company_5_is_reported_as_not_imported(tmp_path):
+    header = ["Country", "Safe City System", "Facial Recognition System", "Smart Policing"]
+    header += ["Social Media Surveillance", "Region"]
+    header += [f"Company {n}" for n in range(1, 6)] + ["Comment"]
+    row = ["Serbia", "x", "", "", "", "EUR", "Huawei", "", "", "", "", "checked 2019"]
+    output = run(aigs_file(tmp_path, header, row))
+    assert "row 2 (Serbia): column “Comment” not imported" in output
+    # The columns before the companies are the index's own, known not to be imported.
+    assert "“Region”" not in output
+
+
+@pytest.mark.parametrize(
+    "separator, said", [(",", "it looks ','-separated"), ("\t", "it looks tab-separated"),
+                        ("|", "it looks '|'-separated"), (" ", "no separator found")]
+)  # fmt: skip
+def test_a_file_with_another_separator_is_refused_naming_the_one_it_seems_to_use(
+    tmp_path, separator, said
+):
+    path = tmp_path / "aigs.txt"
+    path.write_text(separator.join(["Country", "Company 1"]) + "\nSerbia\n", encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert str(error.value) == (
+        f"{path}: wrong delimiter: expected ';'-separated columns in the header ({said})"
+    )

@@ -376,3 +376,110 @@ def test_a_source_page_address_under_a_path_prefix_names_that_source(tmp_path):
     }
     run(row_file(tmp_path, lyon(citations=json.dumps([citation]))))
     assert Deployment.objects.get(slug="lyon").citations.get().source == known
+
+
+def test_a_semicolon_separated_file_is_refused_saying_it_looks_so():
+    with pytest.raises(CommandError) as error:
+        run(SAMPLES / "csv_semicolon.csv")
+    assert str(error.value).endswith("(it looks ';'-separated)")
+
+
+def test_a_row_without_a_title_is_refused_saying_so(tmp_path):
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 rows refused"):
+        call_command("import_csv", str(row_file(tmp_path, lyon(title=""))), stdout=out)
+    assert "refused row 2 (lyon): no title" in out.getvalue()
+
+
+def test_a_citations_cell_nested_too_deeply_is_a_refused_row(tmp_path):
+    out = StringIO()
+    deep = "[" * 60_000 + "]" * 60_000
+    with pytest.raises(CommandError, match="1 of 1 rows refused"):
+        call_command("import_csv", str(row_file(tmp_path, lyon(citations=deep))), stdout=out)
+    assert "citations is nested too deeply to be a JSON array of citations" in out.getvalue()
+
+
+def test_the_first_year_the_tracker_records_is_accepted(tmp_path):
+    run(row_file(tmp_path, lyon(start_year="1900", end_year="1900")))
+    assert Deployment.objects.get(slug="lyon").years_display == "1900–1900"
+
+
+def test_a_new_source_is_titled_with_the_title_the_row_gives(tmp_path):
+    run(row_file(tmp_path, lyon()))
+    source = Source.objects.get(url="https://news.example.org/lyon-cameras")
+    assert source.title == "Lyon installe des caméras"
+
+
+def test_a_long_source_title_gives_an_address_of_80_characters_and_a_hash(tmp_path):
+    from tracker.importers.base import short_hash
+
+    title = "Surveillance " + "x" * 100
+    citation = {"source_title": title, "quote": "50 caméras."}
+    run(row_file(tmp_path, lyon(citations=json.dumps([citation]))))
+    source = Source.objects.get(title=title)
+    assert source.slug == "surveillance-" + "x" * 67 + "-" + short_hash(title, 6)
+
+
+def test_a_title_and_locality_longer_than_their_fields_are_cut_to_fit(tmp_path):
+    run(row_file(tmp_path, lyon(title="t" * 301, locality="l" * 201)))
+    d = Deployment.objects.get(slug="lyon")
+    assert (d.title, d.locality) == ("t" * 300, "l" * 200)
+
+
+# --- Which facts each citation states ------------------------------------------------------------
+
+
+def stating(**facts):
+    """A Lyon row on two technologies whose one citation states ``facts``."""
+    citation = {
+        "source_title": "Lyon installe des caméras",
+        "source_url": "https://news.example.org/lyon-cameras",
+        "quote": "La ville a installé 50 caméras.",
+        **facts,
+    }
+    return lyon(
+        technology_slugs="video-surveillance; facial-recognition",
+        citations=json.dumps([citation]),
+    )
+
+
+def facts_of_the_citation():
+    c = Deployment.objects.get(slug="lyon").citations.get()
+    techs = sorted(c.technologies.values_list("slug", flat=True))
+    return techs, c.states_year, c.states_place, c.states_evidence
+
+
+def test_a_citation_from_a_file_that_does_not_say_what_it_states_states_the_whole_entry(
+    tmp_path,
+):
+    run(row_file(tmp_path, stating()))
+    assert facts_of_the_citation() == (
+        ["facial-recognition", "video-surveillance"],
+        True,
+        True,
+        True,
+    )
+
+
+def test_a_citation_states_only_the_facts_the_file_says_it_states(tmp_path):
+    facts = {
+        "states_technologies": ["Facial recognition"],
+        "states_year": False,
+        "states_place": False,
+        "states_evidence": False,
+    }
+    run(row_file(tmp_path, stating(**facts)))
+    assert facts_of_the_citation() == (["facial-recognition"], False, False, False)
+
+
+def test_a_second_import_saying_a_citation_states_less_updates_it(tmp_path):
+    run(row_file(tmp_path, stating()))
+    output = run(row_file(tmp_path, stating(states_year=False, states_evidence=False)))
+    assert facts_of_the_citation() == (
+        ["facial-recognition", "video-surveillance"],
+        False,
+        True,
+        False,
+    )
+    rows = {line.split()[0]: line.split()[1:] for line in output.splitlines() if line[:1] != " "}
+    assert rows["citation"] == ["0", "1", "0", "0"]

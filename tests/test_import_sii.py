@@ -1,5 +1,6 @@
 """import_sii: Privacy International's Surveillance Industry Index transfers (JSON)."""
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -392,3 +393,155 @@ def test_an_unexpected_failure_mid_run_leaves_nothing(monkeypatch):
     with pytest.raises(CommandError, match=r"stopped at record 3 .*disk full.*Nothing was written"):
         run(VALID)
     assert counts() == before
+
+
+# --- What a reader reads about a transfer --------------------------------------------------------
+
+
+def sample_record(uid, **changes):
+    record = next(r for r in json.loads(VALID.read_text(encoding="utf-8")) if r["unique_id"] == uid)
+    return {**record, **changes}
+
+
+def transfers(tmp_path, *records):
+    path = tmp_path / "transfers.json"
+    path.write_text(json.dumps(list(records)), encoding="utf-8")
+    return path
+
+
+def test_a_named_companys_sale_is_titled_a_sale_with_the_year_it_was_ordered():
+    run(VALID)
+    d = entry("Semptian_Algeria_2010")
+    assert d.title == "Semptian to Algeria: lawful interception (sale, ordered 2010)"
+    # A year the index gives as a number is the year; no wording is kept beside it.
+    assert d.year_note == ""
+
+
+def test_a_transfers_summary_says_what_the_index_records_in_its_own_words():
+    run(VALID)
+    assert entry("Semptian_Algeria_2010").summary == (
+        "Privacy International's Surveillance Industry Index records this transfer "
+        "(“Semptian Sales to Algeria”). Supplier: Semptian; headquarters: China. "
+        "Recipient: Algeria. Goods, as the index lists them: “Lawful interception”. "
+        "Order year: 2010. Transfer to the end user reported as complete: Yes. "
+        "Basis: open sources."
+    )
+
+
+def test_a_transfer_naming_neither_company_nor_country_says_so_in_its_summary():
+    run(VALID)
+    assert entry("__Pakistan_2013").summary == (
+        "Privacy International's Surveillance Industry Index records this transfer "
+        "(“Sales to Pakistan”). The index names neither the company nor its country. "
+        "Recipient: Pakistan; end user: Inter-Services Intelligence. Goods, as the index lists "
+        "them: “Fibre taps / probes”. Order year: 2013. Transfer to the end user reported as "
+        "complete: Yes. Basis: open sources."
+    )
+
+
+def test_the_goods_in_the_long_goods_field_are_read_when_the_goods_list_is_null(tmp_path):
+    record = sample_record("Semptian_Algeria_2010", goods=None)
+    long_field = next(key for key in record if key.startswith("goods__"))
+    record[long_field] = "Lawful interception, Deep packet inspection"
+    run(transfers(tmp_path, record))
+    assert sorted(entry("Semptian_Algeria_2010").technologies.values_list("slug", flat=True)) == [
+        "deep-packet-inspection",
+        "lawful-interception",
+    ]
+
+
+@pytest.mark.parametrize(
+    "changes, reason",
+    [
+        ({"order_year": 2015.5}, "malformed order_year 2015.5"),
+        ({"unique_id": " "}, "no unique_id"),
+    ],
+)
+def test_a_record_with_a_bad_value_is_refused_naming_it(tmp_path, changes, reason):
+    path = transfers(tmp_path, sample_record("Semptian_Algeria_2010", **changes))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 transfers refused"):
+        call_command("import_sii", str(path), stdout=out)
+    assert f": {reason}" in out.getvalue()
+    assert Deployment.objects.count() == 0
+
+
+def test_a_record_lacking_a_field_is_refused_naming_the_field(tmp_path):
+    incomplete = sample_record("Semptian_Algeria_2010")
+    del incomplete["enduser"]
+    path = transfers(tmp_path, sample_record("_Bulgaria_2016"), incomplete)
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 2 transfers refused"):
+        call_command("import_sii", str(path), stdout=out)
+    assert "refused record 2 (Semptian_Algeria_2010): missing field(s) enduser" in out.getvalue()
+
+
+def test_json_nested_too_deeply_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert str(error.value) == (
+        f"{path}: JSON nested too deeply to be a transfers file (records are flat objects)"
+    )
+
+
+def test_two_transfers_the_index_describes_alike_are_told_apart_by_their_record(tmp_path):
+    first = sample_record("_Bulgaria_2016")
+    second = sample_record("_Bulgaria_2016", unique_id="_Bulgaria_2016:2")
+    run(transfers(tmp_path, first, second))
+    title = "Switzerland export licence for off the air interception to Bulgaria, licence 2016"
+    assert entry("_Bulgaria_2016").title == f"{title}: company not named (record _Bulgaria_2016)"
+    assert entry("_Bulgaria_2016:2").title == (
+        f"{title}: company not named (record _Bulgaria_2016:2)"
+    )
+
+
+def test_the_articles_the_index_cites_state_the_sale_but_not_its_goods_or_year():
+    # The goods and the year are the index's reading: only its own record states them.
+    run(VALID)
+    d = entry("Semptian_Algeria_2010")
+    article = d.citations.exclude(source__kind="dataset").get()
+    index = d.citations.get(source__kind="dataset")
+    assert (article.states_year, list(article.technologies.all())) == (False, [])
+    assert (article.states_place, [v.name for v in article.vendors.all()]) == (True, ["Semptian"])
+    assert (index.states_year, [t.slug for t in index.technologies.all()]) == (
+        True,
+        ["lawful-interception"],
+    )
+
+
+def test_a_source_the_record_no_longer_cites_is_no_longer_cited_after_a_reimport(tmp_path):
+    run(transfers(tmp_path, sample_record("Semptian_Algeria_2010")))
+    new_link = "https://www.example.org/semptian-algeria"
+    moved = sample_record(
+        "Semptian_Algeria_2010",
+        sources=f"Example, “Semptian in Algeria”, 2016, <{new_link}>",
+        source_links=[new_link],
+    )
+    output = run(transfers(tmp_path, moved))
+    cited = {c.source.url for c in entry("Semptian_Algeria_2010").citations.all()}
+    assert cited == {new_link, "https://github.com/TransparencyToolkit/dataspec-sii"}
+    assert "(1 removed)" in output
+
+
+def test_a_very_long_record_id_gives_an_address_cut_to_190_characters(tmp_path):
+    # 190 leaves room in the 200-character address for a "-r<position>" suffix.
+    uid = "Acme_" + "a" * 250 + "_2016"
+    run(transfers(tmp_path, sample_record("Semptian_Algeria_2010", unique_id=uid)))
+    assert entry(uid).slug == "sii-acme-" + "a" * 181
+
+
+def test_an_article_the_record_links_but_the_text_does_not_is_cited_with_its_link(tmp_path):
+    link = "https://www.example.org/semptian-algeria"
+    record = sample_record(
+        "Semptian_Algeria_2010",
+        sources="Example News report on Semptian in Algeria, 2016",
+        source_links=[link],
+    )
+    run(transfers(tmp_path, record))
+    article = entry("Semptian_Algeria_2010").citations.exclude(source__kind="dataset").get()
+    assert (article.source.url, article.source.title) == (
+        link,
+        "Example News report on Semptian in Algeria, 2016",
+    )

@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import rows_for_class
-from tracker.importers.sources import cited_sources, clean_url, same_work, url_key
+from tracker.importers.sources import cited_sources, clean_url, same_work, segments, url_key
 from tracker.models import Country, Deployment, Source, Vendor
 
 SAMPLE = Path(__file__).resolve().parent / "import_samples" / "sii_sources_fixes.json"
@@ -263,3 +263,101 @@ def test_a_head_office_already_cited_is_never_overwritten(tmp_path):
     run(path)
     verint.refresh_from_db()
     assert (verint.headquarters.iso2, verint.headquarters_quote) == ("US", "An editor's reading")
+
+
+# --- What a citation text gives a source ---------------------------------------------------------
+
+
+def one_source(text, links=()):
+    [spec] = cited_sources(text, list(links), cited_by="SII")
+    return spec
+
+
+def test_a_link_followed_by_punctuation_is_cleaned_of_it_and_a_final_capital_is_kept():
+    assert clean_url("<http://example.org/report>, p. 4") == "http://example.org/report"
+    assert clean_url("https://example.org/annex-X") == "https://example.org/annex-X"
+
+
+def test_a_trailing_available_at_is_not_part_of_the_title():
+    url = "https://amnesty.example.org/r"
+    spec = one_source(f"Amnesty report on Bahrain surveillance, available at: {url}", [url])
+    assert spec.title == "Amnesty report on Bahrain surveillance"
+
+
+def test_a_lone_year_after_a_quoted_title_is_the_year_of_publication():
+    spec = one_source(
+        "“Surveillance in Oman”, Russia Today, 2013, <http://rt.com/x>", ["http://rt.com/x"]
+    )
+    assert (spec.title, spec.publisher) == ("Surveillance in Oman", "Russia Today")
+    assert (spec.published_on, spec.published_on_precision) == (date(2013, 1, 1), "year")
+
+
+def test_a_citation_giving_no_date_gives_none_and_its_plain_text_as_title():
+    spec = one_source("Report on surveillance.")
+    assert (spec.title, spec.url, spec.published_on) == ("Report on surveillance", None, None)
+    assert spec.published_on_precision == "day"  # the model's default, a valid choice
+
+
+def test_a_citation_giving_no_title_gets_a_placeholder_naming_the_site_or_no_place():
+    assert one_source("", ["http://example.org/x"]).title == (
+        "Document at example.org (title not given by SII)"
+    )
+    assert one_source("<>").title == "Document at an unnamed place (title not given by SII)"
+
+
+def test_a_link_the_dataset_wrote_without_its_scheme_is_kept_in_the_notes():
+    spec = one_source(
+        "Surveillance report, <www.wsj.com/articles/SB1>", ["www.wsj.com/articles/SB1"]
+    )
+    assert spec.url == "http://www.wsj.com/articles/SB1"
+    assert spec.notes.endswith("\nLink as the dataset gives it: www.wsj.com/articles/SB1")
+    plain = one_source("Surveillance report, <https://www.wsj.com/x>", ["https://www.wsj.com/x"])
+    assert "Link as the dataset gives it" not in plain.notes
+
+
+def test_a_long_citation_without_a_title_is_cut_to_a_300_character_title():
+    text = " ".join(
+        ["Official record of the export licences granted for surveillance equipment"] * 6
+    )
+    spec = one_source(text)
+    assert len(spec.title) == 300
+    assert spec.title == text[:299].rstrip() + "…"
+
+
+def test_a_source_without_a_url_gets_an_address_of_70_characters_and_a_hash():
+    text = (
+        "Ministry of the Interior, annual report on the lawful interception of communications "
+        "in the year under review"
+    )
+    slug = one_source(text).slug
+    assert slug.rsplit("-", 1)[0] == (
+        "ministry-of-the-interior-annual-report-on-the-lawful-interception-of-c"
+    )
+
+
+def test_two_sources_with_one_title_and_no_publisher_are_not_taken_for_one_work():
+    Source.objects.create(title="Annual report", slug="annual-report", publisher="", url=None)
+    assert same_work(url="https://example.org/annual", title="Annual report", publisher="") == []
+
+
+def test_a_title_with_a_letter_outside_ascii_still_finds_the_same_work():
+    known = Source.objects.create(
+        title="Kameras in Zoß und Belgrad: Überwachungsnetz", slug="k", publisher="Die Zeit"
+    )
+    assert same_work(
+        url="https://zeit.example.org/k",
+        title="Kameras in Zoß und Belgrad: Überwachungsnetz",
+        publisher="Die Zeit",
+    ) == [(known, "the same title and publisher")]
+
+
+def test_a_citation_text_is_cut_into_the_stretch_before_each_link():
+    pairs = segments(
+        "A, <http://a.org/x> B, <http://b.org/y>",
+        ["http://a.org/x", "http://b.org/y", "http://c.org"],
+    )
+    assert pairs == [
+        ("http://a.org/x", "A, < "),
+        ("http://b.org/y", "> B, < "),
+        ("http://c.org", None),
+    ]

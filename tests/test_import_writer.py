@@ -14,7 +14,7 @@ from tracker.importers.base import (
     VendorRef,
 )
 from tracker.importers.writer import Writer
-from tracker.models import Vendor
+from tracker.models import Technology, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,38 @@ def test_a_citation_that_states_no_vendor_is_not_ticked_for_the_entrys_vendors()
     vendor = VendorRef(name="Acme Vision")
     deployment = Writer(Tally()).deployment(entry_spec(vendors=[vendor], states_vendors=False))
     assert list(deployment.citations.get().vendors.all()) == []
+
+
+def test_the_edit_history_names_the_import_that_wrote_an_entry():
+    # Editors read this reason in the admin's history of the entry.
+    deployment = Writer(Tally(), reason="import_sii transfers.json").deployment(entry_spec())
+    assert deployment.history.first().history_change_reason == "import_sii transfers.json"
+
+
+def test_each_citation_an_import_writes_is_listed_with_its_entry():
+    tally = Tally()
+    Writer(tally).deployment(entry_spec())
+    assert "created citation on the-sale" in tally.lines
+
+
+def test_a_second_import_counts_vendors_spellings_and_technologies_as_unchanged():
+    def write():
+        tally = Tally()
+        vendor = VendorRef(name="ZTE", seen="ZTE Corporation")
+        Writer(tally).deployment(entry_spec(vendors=[vendor], technologies=["lawful-interception"]))
+        return {
+            model: [tally.total(model, action) for action in ("created", "unchanged")]
+            for model in ("vendor", "vendoralias", "technology")
+        }
+
+    Technology.objects.filter(slug="lawful-interception").delete()
+    assert write() == {"vendor": [1, 0], "vendoralias": [1, 0], "technology": [1, 0]}
+    assert write() == {"vendor": [0, 1], "vendoralias": [0, 1], "technology": [0, 1]}
+
+
+def test_a_technology_an_import_adds_is_described_in_french_too(client):
+    Technology.objects.filter(slug="lawful-interception").delete()
+    Writer(Tally()).deployment(entry_spec(technologies=["lawful-interception"]))
+    page = client.get("/fr/technologies/lawful-interception/").content.decode()
+    assert "Interception légale" in page
+    assert "Systèmes que les opérateurs télécoms installent" in page
