@@ -239,11 +239,22 @@ def test_a_source_backing_more_findings_than_shown_says_how_many_and_leads_to_al
     assert f"The first {FINDINGS_SHOWN} of {FINDINGS_SHOWN + 2}: {link}" in findings
 
 
-def test_an_origin_code_with_more_than_two_letters_is_read_as_its_first_two(client):
+def test_a_country_name_typed_for_an_origin_code_is_refused_not_read_as_another_country(client):
+    # "China" once became "CH" (Switzerland): the page listed Swiss findings as Chinese ones.
     from tests.factories import FindingFactory, country
 
     FindingFactory(statement="About Chinese technology.").origin_countries.add(country("CN"))
-    FindingFactory(statement="About American technology.").origin_countries.add(country("US"))
-    body = page(client, "/en/findings/?origin=cnx")
-    assert "About Chinese technology." in body
-    assert "About American technology." not in body
+    FindingFactory(statement="About Swiss technology.").origin_countries.add(country("CH"))
+    response = client.get("/en/findings/?origin=China")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "“China” is not a country code (two letters, such as CN)." in body
+    assert "About Swiss technology." not in body
+    assert "About Chinese technology." not in body
+    assert "About Chinese technology." in page(client, "/en/findings/?origin=cn")
+
+
+def test_an_unknown_technology_on_the_findings_page_is_refused_with_a_message(client):
+    response = client.get("/en/findings/?technology=mind-reading")
+    assert response.status_code == 400
+    assert "“mind-reading” is not a technology of the vocabulary." in response.content.decode()

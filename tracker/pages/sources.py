@@ -4,6 +4,7 @@ import unicodedata
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
@@ -113,14 +114,35 @@ class FindingListView(TemplateView):
 
     template_name = "tracker/finding_list.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["errors"]:
+            response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         findings = findings_for_display()
-        origin = self.request.GET.get("origin", "").strip().upper()[:2]
-        technology = self.request.GET.get("technology", "").strip().lower()[:100]
+        typed_origin = printable(self.request.GET.get("origin", "")).strip()
+        typed_technology = printable(self.request.GET.get("technology", "")).strip()
+        origin, technology = typed_origin.upper(), typed_technology.lower()
+        # A name typed for a code ("China") must not be read as another country ("CH").
+        errors = []
+        if origin and not (len(origin) == 2 and Country.objects.filter(iso2=origin).exists()):
+            errors.append(
+                gettext("“%(value)s” is not a country code (two letters, such as CN).")
+                % {"value": typed_origin[:20]}
+            )
+        if technology and not Technology.objects.filter(slug=technology[:100]).exists():
+            errors.append(
+                gettext("“%(value)s” is not a technology of the vocabulary.")
+                % {"value": typed_technology[:20]}
+            )
+        if errors:
+            findings = findings.none()
         if origin:
             findings = findings.filter(origin_countries__iso2=origin)
         if technology:
-            findings = findings.filter(technologies__slug=technology)
+            findings = findings.filter(technologies__slug=technology[:100])
         findings = findings.distinct()
         page, notice = page_of(self.request, findings.order_by(*Finding._meta.ordering, "pk"))
         countries = []
@@ -131,6 +153,7 @@ class FindingListView(TemplateView):
             page_obj=page,
             page_notice=notice,
             findings_total=page.paginator.count,
+            errors=errors,
             origin=origin,
             technology_chosen=technology,
             countries=countries,
