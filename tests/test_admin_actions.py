@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from tests.factories import account, published_deployment, retracted_deployment
+from tracker.editorial import workflow
 from tracker.models import Deployment
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,16 @@ class TestMarkVerified:
         body = admin_client.get(CHANGELIST).content.decode()
         assert old not in body
         assert new in body
+
+    def test_verifying_an_entry_keeps_a_correction_saved_since_it_was_loaded(self, client):
+        entry = published_deployment(title="Cameras in Nis")
+        loaded = Deployment.objects.get(pk=entry.pk)
+        # Another editor corrects the title while this one's copy is open.
+        Deployment.objects.filter(pk=entry.pk).update(title="Cameras in Niš")
+        workflow.mark_verified(loaded, account("editor"))
+        body = client.get(entry.get_absolute_url()).content.decode()
+        assert "<h1>Cameras in Niš</h1>" in body
+        assert "last verified against its sources" in body
 
 
 class TestTheRetractionReason:

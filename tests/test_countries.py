@@ -6,7 +6,8 @@ from collections import Counter
 import pycountry
 import pytest
 
-from tracker.models import Country
+from tests.factories import DeploymentFactory, published_deployment
+from tracker.models import Country, Deployment
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,26 @@ def test_readers_see_common_names():
     assert Country.objects.get(iso2="IR").name == "Iran"
     assert Country.objects.get(iso2="GB").name == "United Kingdom"
     assert Country.objects.get(iso2="US").slug == "united-states"
+
+
+def test_a_fixture_finds_a_country_by_its_code_in_either_case():
+    serbia = Country.objects.get(iso2="RS")
+    assert Country.objects.get_by_natural_key("rs") == serbia
+    assert Country.objects.get_by_natural_key("RS") == serbia
+
+
+def test_countries_with_their_counts_count_only_published_entries_that_happened():
+    serbia, kenya = Country.objects.get(iso2="RS"), Country.objects.get(iso2="KE")
+    published_deployment(country=serbia)
+    published_deployment(country=serbia)
+    published_deployment(country=kenya)
+    # Neither a draft nor an entry a source says never completed is counted.
+    DeploymentFactory(country=kenya, state=Deployment.State.DRAFT)
+    published_deployment(country=kenya, status=Deployment.Status.NOT_COMPLETED)
+
+    counts = Country.objects.with_published_counts().filter(iso2__in=["RS", "KE", "FR"])
+    assert [(c.name, c.deployment_count) for c in counts] == [
+        ("France", 0),
+        ("Kenya", 1),
+        ("Serbia", 2),
+    ]

@@ -198,3 +198,35 @@ def test_history_written_before_changes_were_noted_lists_the_same_changes(client
     )
     page_cache.bump()
     assert client.get("/en/changes/").content.decode() == listed
+
+
+def test_an_edit_of_a_field_since_removed_is_listed_by_its_stored_name(client):
+    """A record keeps the names of the fields it changed; a field a later version of the site
+    removed has no label any more, and is shown by the name it had."""
+    entry = published_deployment(title="Old entry")
+    date_history(entry)
+    edit(entry, datetime(2025, 4, 1, tzinfo=UTC), summary="New summary.")
+    entry.changes.filter(reader_change="changed").update(changed_fields="contract_value,summary")
+    assert site_changes(client)[0] == (
+        "2025-04-01T00:00:00+00:00",
+        "Old entry",
+        "changed: contract_value, summary (English)",
+    )
+
+
+def test_history_noted_in_batches_lists_every_publication(client, monkeypatch):
+    """Bulk-written history is noted a batch at a time: a full batch is written as soon as it
+    fills, the rest at the end, and no record is left out."""
+    monkeypatch.setattr(history, "MARK_BATCH", 2)
+    for title in ("First entry", "Second entry", "Third entry"):
+        date_history(published_deployment(title=title))
+    Deployment.history.update(reader_change="", changed_fields="")
+
+    history.note_reader_changes(Deployment.history.model)
+
+    listed = site_changes(client)
+    assert sorted(title for _, title, what in listed if what == "published") == [
+        "First entry",
+        "Second entry",
+        "Third entry",
+    ]

@@ -223,3 +223,31 @@ def test_an_entrys_json_is_the_same_whatever_the_browser_asks(client, article):
 
     assert french == english
     assert b"Serbia" in english and b"Serbie" not in english
+
+
+def test_an_entry_written_only_in_english_says_so_on_french_pages(client):
+    published_deployment(
+        slug="lyon", title="Cameras in Lyon", title_fr="", summary="The city installed cameras."
+    )
+
+    french = client.get("/fr/deployments/lyon/").content.decode()
+    english = client.get("/en/deployments/lyon/").content.decode()
+
+    assert '<h1 lang="en">Cameras in Lyon</h1>' in french
+    assert '<p class="lede" lang="en">The city installed cameras.</p>' in french
+    assert "Affiché en anglais" in french and "pas encore été rédigé en français" in french
+    assert "<h1>Cameras in Lyon</h1>" in english
+    assert "language-note" not in english
+    listed = client.get("/fr/deployments/").content.decode()
+    assert '<a href="/fr/deployments/lyon/" lang="en">Cameras in Lyon</a>' in listed
+
+
+def test_an_entry_with_no_summary_in_either_language_shows_none_and_no_language_note(client):
+    published_deployment(slug="lyon", title="Cameras in Lyon", summary="", summary_fr="")
+
+    html = client.get("/en/deployments/lyon/").content.decode()
+
+    # The page's description falls back to the title when there is no summary to give.
+    assert '<meta name="description" content="Cameras in Lyon">' in html
+    assert 'class="lede"' not in html
+    assert "language-note" not in html

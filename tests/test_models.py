@@ -19,7 +19,18 @@ from tests.factories import (
     country,
     published_deployment,
 )
-from tracker.models import Citation, Deployment, Source, Vendor, VendorAlias, VendorRelation
+from tracker.models import (
+    Citation,
+    Deployment,
+    Designation,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+    VendorRelation,
+)
+from tracker.models.tallies import FacetFact, FacetPair, FacetTally, FacetTriple, Fact
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +332,58 @@ def test_a_saved_vendor_or_alias_edited_again_does_not_clash_with_itself():
     alias = VendorAliasFactory(name="Acme Vision Ltd", vendor=vendor)
     vendor.clean()
     alias.clean()
+
+
+def test_fixtures_find_a_designation_by_vendor_authority_and_list():
+    acme, other = VendorFactory(slug="acme"), VendorFactory(slug="other")
+    listed = DesignationFactory(vendor=acme, authority="US", list_name="Entity List")
+    # Designations that share two of the three keys with it, so that each key must be matched.
+    DesignationFactory(vendor=other, authority="US", list_name="Entity List")
+    DesignationFactory(vendor=acme, authority="EU", list_name="Entity List")
+    DesignationFactory(vendor=acme, authority="US", list_name="Military End User List")
+
+    assert Designation.objects.get_by_natural_key("acme", "US", "Entity List") == listed
+
+
+def test_fixtures_find_a_source_a_finding_a_technology_and_a_citation_by_their_natural_keys():
+    finding = FindingFactory(slug="sixty-three-countries")
+    FindingFactory(slug="other-finding")
+    technology = TechnologyFactory(slug="gait-recognition")
+    TechnologyFactory(slug="other-technology")
+    source = SourceFactory(slug="report")
+    cited = CitationFactory(
+        deployment=DeploymentFactory(slug="belgrade"), source=source, locator="p. 4", quote="Q."
+    )
+    # The same words of the same source cited on another entry.
+    nis = DeploymentFactory(slug="nis")
+    CitationFactory(deployment=nis, source=source, locator="p. 4", quote="Q.")
+
+    assert Source.objects.get_by_natural_key("report") == source
+    assert Finding.objects.get_by_natural_key("sixty-three-countries") == finding
+    assert Technology.objects.get_by_natural_key("gait-recognition") == technology
+    assert Citation.objects.get_by_natural_key("belgrade", "report", "p. 4", "Q.") == cited
+
+
+def test_the_kept_counts_name_their_facts_in_words_for_whoever_checks_them():
+    # Shown by the shell and in error reports; a number alone would not say which fact it is.
+
+    fact = FacetFact(deployment_id=7, fact=Fact.VENDOR, key=3, counted=True)
+    tally = FacetTally(fact=Fact.COUNTRY, key=5, counted=3, published=4)
+    pair = FacetPair(
+        given_fact=Fact.COUNTRY, given_key=5, fact=Fact.YEAR, key=2019, counted=2, published=2
+    )
+    triple = FacetTriple(
+        given_fact=Fact.COUNTRY,
+        given_key=5,
+        also_fact=Fact.VENDOR,
+        also_key=3,
+        fact=Fact.TECHNOLOGY,
+        key=9,
+        counted=1,
+        published=1,
+    )
+
+    assert str(fact) == "7: vendor (id) 3"
+    assert str(tally) == "country (id) 5: 3"
+    assert str(pair) == "country (id) 5 → start year (0: not known) 2019: 2"
+    assert str(triple) == "country (id) 5 and vendor (id) 3 → technology (id) 9: 1"

@@ -61,9 +61,10 @@ class TestSubmitting:
         assert state_of(entry) == State.REVIEW
 
     def test_a_published_entry_cannot_be_submitted_back_to_review(self, client):
-        entry = published_deployment()
-        with pytest.raises(workflow.WorkflowError, match="is published"):
+        entry = published_deployment(title="Cameras in Niš")
+        with pytest.raises(workflow.WorkflowError) as refused:
             workflow.submit(entry, account("editor"))
+        assert str(refused.value) == "“Cameras in Niš” is published."
         assert state_of(entry) == State.PUBLISHED
         assert client.get(entry.get_absolute_url()).status_code == 200
 
@@ -97,9 +98,12 @@ class TestRetracting:
         assert state_of(entry) == State.PUBLISHED
 
     def test_a_retraction_needs_a_reason(self):
-        entry = published_deployment()
-        with pytest.raises(workflow.WorkflowError, match="Say why"):
+        entry = published_deployment(title="Cameras in Niš")
+        with pytest.raises(workflow.WorkflowError) as refused:
             workflow.retract(entry, "   ", account("publisher"))
+        assert str(refused.value) == (
+            "Say why “Cameras in Niš” is retracted: readers will see the reason."
+        )
         assert state_of(entry) == State.PUBLISHED
 
     def test_a_retraction_with_no_reason_at_all_is_refused(self):
@@ -186,6 +190,19 @@ class TestPublishing:
             "that names them, or remove them from the entry.",
             "No citation states the year: tick “states the year” on the one that does.",
         ]
+
+    def test_several_unstated_vendors_and_technologies_are_listed_by_name(self):
+        entry = DeploymentFactory(state=State.DRAFT, cited=False)
+        CitationFactory(deployment=entry)
+        entry.vendors.set([VendorFactory(name="Acme Vision"), VendorFactory(name="Beta Systems")])
+        entry.technologies.set(
+            [TechnologyFactory(name="Gait recognition"), TechnologyFactory(name="Iris scanning")]
+        )
+        with pytest.raises(workflow.WorkflowError) as refused:
+            workflow.publish(entry, account("publisher"))
+        message = str(refused.value)
+        assert "No citation states the vendor(s) Acme Vision, Beta Systems: tick" in message
+        assert "states the technology(ies) Gait recognition, Iris scanning: tick" in message
 
 
 def test_publishing_many_entries_at_once_is_refused_with_the_way_to_do_it():
