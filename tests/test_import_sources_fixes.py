@@ -102,6 +102,17 @@ def test_a_cited_source_with_no_url_is_still_a_source():
     assert rt.slug.startswith("spy-files-new-wikileaks-docs-")
 
 
+def test_an_article_whose_only_link_is_written_differently_in_the_text_is_cited_once():
+    # The link is not in the text word for word, so the whole text describes it; its one titled
+    # citation was also read as a second, unlinked source: the entry cited the article twice.
+    specs = cited_sources(
+        "Example News, “Semptian in Algeria”, 2016",
+        ["https://www.example.org/semptian-algeria"],
+        cited_by="SII",
+    )
+    assert [spec.url for spec in specs] == ["https://www.example.org/semptian-algeria"]
+
+
 def test_an_unlinked_citation_before_a_linked_one_is_a_source_with_the_slug_of_its_own_text():
     alone = RECORDS["Verint_Uzbekistan_"]
     [pi_alone] = cited_sources(alone["sources"], alone["source_links"], cited_by="SII")

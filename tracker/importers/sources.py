@@ -373,6 +373,8 @@ def cited_sources(text, links, *, cited_by):
         if segment is None and len(links) == 1:
             # The only link, written differently in the text: the whole text describes it.
             segment = re.sub(r"<[^<>]*>", "", text)
+            if len(titled_citations(rest)) <= 1:
+                rest = ""  # its one titled citation is this link's, not a second source
         elif segment is not None and len(pieces := titled_citations(segment)) > 1:
             # Citations without a link of their own precede this one's: each is a source.
             for piece in pieces[:-1]:
