@@ -8,6 +8,7 @@ since the tallies are kept current by signals rather than counted afresh.
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -278,3 +279,21 @@ def test_a_list_with_one_filter_counts_its_facets_without_reading_every_matching
         response = client.get("/en/deployments/?" + page)
     assert response.context["paginator"].count == 1
     assert not [q["sql"] for q in captured if "tracker_facetfact" in q["sql"]]
+
+
+def test_recounting_a_batch_of_entries_takes_as_many_queries_whatever_its_size():
+    # Imports recount the entries they wrote all at once (tracker.importers.writer): the recount
+    # must not make queries per start year or country it counts.
+    def queries_to_recount(n):
+        entries = [
+            published_deployment(start_year=1990 + i, country=country(code))
+            for i, code in enumerate(["RS", "KE", "FR", "EC", "US", "DE", "BR", "GB"][:n])
+        ]
+        ids = [entry.pk for entry in entries]
+        Deployment.objects.filter(pk__in=ids).update(start_year=F("start_year") + 20)  # no signal
+        with CaptureQueriesContext(connection) as captured:
+            tallies.refresh(ids)
+        return len(captured)
+
+    assert queries_to_recount(2) == queries_to_recount(8)
+    assert results("start_year_min=2010") == 10
