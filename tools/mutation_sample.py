@@ -17,18 +17,6 @@ import random
 import sys
 from pathlib import Path
 
-
-def mutant_names(root):
-    """{module: sorted mutant names} from mutmut's meta files under ``root``."""
-    modules = {}
-    for meta in sorted(Path(root).rglob("*.py.meta")):
-        names = json.loads(meta.read_text())["exit_code_by_key"]
-        if names:
-            module = next(iter(names)).rsplit(".", 1)[0]
-            modules[module] = sorted(names)
-    return modules
-
-
 # mutmut's exit codes (mutmut.stats.status_by_exit_code): a timeout counts as killed, as in
 # `make mutate`'s summary; a segfault or an internal error too.
 KILLED = {1, 3, 24, -24, 36, 152, 255, -9, -11}
@@ -41,6 +29,14 @@ def exit_codes(root):
     for meta in Path(root).rglob("*.py.meta"):
         codes.update(json.loads(meta.read_text())["exit_code_by_key"])
     return codes
+
+
+def mutant_names(root):
+    """{module: sorted mutant names} from mutmut's meta files under ``root``."""
+    modules = {}
+    for name in sorted(exit_codes(root)):
+        modules.setdefault(name.rsplit(".", 1)[0], []).append(name)
+    return modules
 
 
 def report(names, codes):
