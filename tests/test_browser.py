@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from tests.browsing import launched
+from tests.conftest import load_article
 from tracker.editorial.roles import EDITOR, PUBLISHER, setup_roles
 
 # serialized_rollback: flushing between tests would otherwise drop the countries and the
@@ -22,12 +22,11 @@ pytestmark = [
 
 
 ARTICLE_URL_PREFIX = "https://qg.media/2021/08/28/"
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 
 
 @pytest.fixture
 def browser(live_server):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_article()
     with launched(live_server.url) as browser:
         yield browser
 

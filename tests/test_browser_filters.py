@@ -2,12 +2,11 @@
 typing to find an option, ticking to apply, and the same without JavaScript."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.browsing import DESKTOP, launched
+from tests.conftest import load_article
 from tests.factories import TechnologyFactory, country, published_deployment
 from tracker.models import Technology
 
@@ -16,7 +15,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 # Enough countries that the country filter is a long list with a box to type in.
 MORE_COUNTRIES = ["AR", "BR", "CL", "EC", "KE", "NG", "PK", "EG", "MY", "ID", "TH", "DE", "IT"]
 
@@ -25,7 +23,7 @@ MORE_COUNTRIES = ["AR", "BR", "CL", "EC", "KE", "NG", "PK", "EG", "MY", "ID", "T
 def entries(transactional_db):
     """The article, Chinese-supplied facial recognition in Ecuador and Kenya, and an entry in
     each of many more countries (supplied from Germany, with no facial recognition)."""
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_article()
     facial = Technology.objects.get(slug="facial-recognition")
     other = TechnologyFactory(slug="licence-plates", name="Licence plate reading")
     for code in ("EC", "KE"):

@@ -2,25 +2,22 @@
 the language switch keeps the filters, and quotes keep their language with the editors'
 translation beside them only where the reader's language is another."""
 
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 
 from tests.browsing import launched, serious_accessibility_violations
+from tests.conftest import load_article
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 BELGRADE = "/deployments/belgrade-huawei-safe-city/"
 
 
 @pytest.fixture
 def browser(live_server):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_article()
     with launched(live_server.url) as browser:
         yield browser
 

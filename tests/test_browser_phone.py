@@ -5,12 +5,10 @@ cards and charts stay legible; axe-core finds nothing serious on any public page
 asks another host for anything.
 """
 
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 
 from tests.browsing import DESKTOP, PHONE, PUBLIC_PAGES, launched, serious_accessibility_violations
+from tests.conftest import load_article
 from tests.factories import VendorFactory, country, published_deployment
 from tracker.models import Technology
 
@@ -19,7 +17,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 COUNTRIES = ["AR", "BR", "CL", "EC", "KE", "NG", "PK", "EG", "MY", "ID", "TH", "DE", "IT", "ZW"]
 
 
@@ -27,7 +24,7 @@ COUNTRIES = ["AR", "BR", "CL", "EC", "KE", "NG", "PK", "EG", "MY", "ID", "TH", "
 def entries(transactional_db):
     """The article, and entries in many more countries, with years and vendors: long facets,
     a timeline and a map with several shades."""
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_article()
     facial = Technology.objects.get(slug="facial-recognition")
     vendor = VendorFactory(name="Long-Named Surveillance Systems International Holdings")
     for i, code in enumerate(COUNTRIES * 2):

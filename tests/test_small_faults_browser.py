@@ -1,12 +1,12 @@
 """Small faults seen in a real browser (Debian's Chromium, Playwright) against a live server:
 a feed opened in a browser reads as a page, and the admin's list of deployments fits 1366 px."""
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+
+from tests.conftest import load_article
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,7 +14,6 @@ pytestmark = [
 ]
 
 CHROMIUM = "/usr/bin/chromium"
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "article.json"
 PASSWORD = "a long editorial passphrase"
 
 
@@ -22,7 +21,7 @@ PASSWORD = "a long editorial passphrase"
 def chromium(live_server):
     from playwright.sync_api import sync_playwright
 
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_article()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
