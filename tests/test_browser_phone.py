@@ -10,6 +10,7 @@ import pytest
 from tests.browsing import DESKTOP, PHONE, PUBLIC_PAGES, launched, serious_accessibility_violations
 from tests.conftest import load_article
 from tests.factories import VendorFactory, country, published_deployment
+from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Technology
 
 pytestmark = [
@@ -27,16 +28,17 @@ def entries(transactional_db):
     load_article()
     facial = Technology.objects.get(slug="facial-recognition")
     vendor = VendorFactory(name="Long-Named Surveillance Systems International Holdings")
-    for i, code in enumerate(COUNTRIES * 2):
-        published_deployment(
-            title=f"City surveillance platform number {i} in {code}",
-            country=country(code),
-            locality="A city with a rather long name",
-            vendors=[vendor],
-            technologies=[facial],
-            origin_countries=[country("CN")],
-            start_year=2008 + i % 14,
-        )
+    with deferred_search_refresh():
+        for i, code in enumerate(COUNTRIES * 2):
+            published_deployment(
+                title=f"City surveillance platform number {i} in {code}",
+                country=country(code),
+                locality="A city with a rather long name",
+                vendors=[vendor],
+                technologies=[facial],
+                origin_countries=[country("CN")],
+                start_year=2008 + i % 14,
+            )
 
 
 @pytest.fixture
