@@ -13,6 +13,7 @@ from tests.factories import publish, published_deployment
 from tracker import exports
 from tracker.browse import tallies
 from tracker.exports import COLUMNS, EXAMPLE_HOST, csv_cell, read_csv
+from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Citation, Country, Deployment, Source, Technology, Vendor
 
 FRENCH = {"france-hikvision-dahua", "france-pass-sanitaire"}
@@ -391,24 +392,28 @@ def add_deployments(count, start=0):
     technologies = list(Technology.objects.filter(slug__in=["safe-city", "facial-recognition"]))
     source = Source.objects.get(slug="qg-2021-08-28-surveillance-export")
     credited = Source.objects.get(slug="xiao-qiang-belgrade")
-    for number in range(start, start + count):
-        deployment = Deployment.objects.create(
-            title=f"Test entry {number}",
-            slug=f"test-entry-{number}",
-            country=serbia,
-        )
-        deployment.vendors.set(vendors)
-        deployment.technologies.set(technologies)
-        deployment.origin_countries.set([china])
-        stating = Citation.objects.create(
-            deployment=deployment, source=source, quote=f"Quote {number}"
-        )
-        stating.vendors.set(vendors)
-        stating.technologies.set(technologies)
-        Citation.objects.create(
-            deployment=deployment, source=source, quote=f"Other {number}", attributed_to=credited
-        )
-        publish(deployment)
+    with deferred_search_refresh():
+        for number in range(start, start + count):
+            deployment = Deployment.objects.create(
+                title=f"Test entry {number}",
+                slug=f"test-entry-{number}",
+                country=serbia,
+            )
+            deployment.vendors.set(vendors)
+            deployment.technologies.set(technologies)
+            deployment.origin_countries.set([china])
+            stating = Citation.objects.create(
+                deployment=deployment, source=source, quote=f"Quote {number}"
+            )
+            stating.vendors.set(vendors)
+            stating.technologies.set(technologies)
+            Citation.objects.create(
+                deployment=deployment,
+                source=source,
+                quote=f"Other {number}",
+                attributed_to=credited,
+            )
+            publish(deployment)
 
 
 def count_export_queries(client, fmt):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from tests.factories import publish, published_deployment
+from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Citation, Country, Deployment, Source
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -228,15 +229,16 @@ def test_an_unknown_country_or_vendor_feed_is_not_found(client, article, url):
 def add_entries(count, start=0):
     serbia = Country.objects.get(iso2="RS")
     source = Source.objects.get(slug="qg-2021-08-28-surveillance-export")
-    for number in range(start, start + count):
-        deployment = Deployment.objects.create(
-            title=f"Entry {number}",
-            slug=f"entry-{number}",
-            country=serbia,
-            summary=f"Summary {number}",
-        )
-        Citation.objects.create(deployment=deployment, source=source, quote=f"Quote {number}")
-        publish(deployment)
+    with deferred_search_refresh():
+        for number in range(start, start + count):
+            deployment = Deployment.objects.create(
+                title=f"Entry {number}",
+                slug=f"entry-{number}",
+                country=serbia,
+                summary=f"Summary {number}",
+            )
+            Citation.objects.create(deployment=deployment, source=source, quote=f"Quote {number}")
+            publish(deployment)
 
 
 def test_a_feed_holds_the_50_newest_entries(client, article):

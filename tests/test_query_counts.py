@@ -20,6 +20,7 @@ from tests.factories import (
     country,
     published_deployment,
 )
+from tracker.importers.writer import deferred_search_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -64,29 +65,30 @@ def grower():
     made = []
 
     def grow_to(n):
-        for i in range(len(made), n):
-            other = VendorFactory()
-            DesignationFactory(vendor=other, source=source)
-            # Entry 1 shares the measured entry's country and vendor from the start, so its
-            # "also reported" section is there at every size.
-            deployment = published_deployment(
-                country=countries[0 if i == 1 else i % len(countries)],
-                vendors=[vendor, other],
-                technologies=[technology],
-                origin_countries=[china],
-            )
-            CitationFactory(
-                deployment=deployment, source=source, quote=f"Quote {i}", attributed_to=credited
-            )
-            finding = FindingFactory(source=source, attributed_to=credited)
-            finding.countries.add(countries[0], deployment.country)
-            finding.vendors.add(vendor)
-            made.append(deployment)
-            # The measured entry grows too: one more vendor and one more cited source each time.
-            made[0].vendors.add(other)
-            CitationFactory(
-                deployment=made[0], source=source, quote=f"Also {i}", attributed_to=credited
-            )
+        with deferred_search_refresh():
+            for i in range(len(made), n):
+                other = VendorFactory()
+                DesignationFactory(vendor=other, source=source)
+                # Entry 1 shares the measured entry's country and vendor from the start, so its
+                # "also reported" section is there at every size.
+                deployment = published_deployment(
+                    country=countries[0 if i == 1 else i % len(countries)],
+                    vendors=[vendor, other],
+                    technologies=[technology],
+                    origin_countries=[china],
+                )
+                CitationFactory(
+                    deployment=deployment, source=source, quote=f"Quote {i}", attributed_to=credited
+                )
+                finding = FindingFactory(source=source, attributed_to=credited)
+                finding.countries.add(countries[0], deployment.country)
+                finding.vendors.add(vendor)
+                made.append(deployment)
+                # The measured entry grows too: one more vendor and one more cited source each time.
+                made[0].vendors.add(other)
+                CitationFactory(
+                    deployment=made[0], source=source, quote=f"Also {i}", attributed_to=credited
+                )
         return made[0]
 
     return grow_to
