@@ -18,6 +18,7 @@ from tests.factories import (
     published_deployment,
 )
 from tracker.browse.records import TOP
+from tracker.importers.writer import deferred_search_refresh
 from tracker.pages import paging
 
 pytestmark = pytest.mark.django_db
@@ -161,15 +162,17 @@ def grow(monkeypatch):
     made = []
 
     def grow_to(n):
-        while len(made) < n:
-            made.append(
-                published_deployment(
-                    title=f"Entry {len(made):02d}",
-                    country=country("RS"),
-                    vendors=[acme],
-                    technologies=[face],
+        # Written as an import writes (derived data once, at the end): the pages are measured.
+        with deferred_search_refresh():
+            while len(made) < n:
+                made.append(
+                    published_deployment(
+                        title=f"Entry {len(made):02d}",
+                        country=country("RS"),
+                        vendors=[acme],
+                        technologies=[face],
+                    )
                 )
-            )
 
     return grow_to
 
