@@ -483,3 +483,21 @@ def test_a_second_import_saying_a_citation_states_less_updates_it(tmp_path):
     )
     rows = {line.split()[0]: line.split()[1:] for line in output.splitlines() if line[:1] != " "}
     assert rows["citation"] == ["0", "1", "0", "0"]
+
+
+def test_the_kind_of_year_a_row_gives_is_kept_so_a_licence_never_reads_since(tmp_path):
+    run(row_file(tmp_path, lyon(start_year="2019", year_kind="licensed")))
+    assert Deployment.objects.get(slug="lyon").year_kind == Deployment.YearKind.LICENSED
+
+
+def test_a_new_source_keeps_the_publisher_the_row_names(tmp_path):
+    citation = {
+        "source_title": "Lyon installe des caméras",
+        "source_url": "https://news.example.org/lyon-cameras",
+        "source_publisher": "Le Progrès",
+        "quote": "La ville a installé 50 caméras.",
+    }
+    run(row_file(tmp_path, lyon(citations=json.dumps([citation]))))
+    assert Source.objects.get(url="https://news.example.org/lyon-cameras").publisher == (
+        "Le Progrès"
+    )

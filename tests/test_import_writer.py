@@ -200,3 +200,16 @@ def test_a_technology_an_import_adds_is_described_in_french_too(client):
     page = client.get("/fr/technologies/lawful-interception/").content.decode()
     assert "Interception légale" in page
     assert "Systèmes que les opérateurs télécoms installent" in page
+
+
+def test_a_findings_locator_longer_than_its_field_keeps_its_first_200_characters():
+    from tracker.models import Finding
+
+    spec = carnegie_finding("Serbia uses Chinese AI surveillance.")
+    spec.citation.locator = "row 58, " + "column " * 40
+    Writer(Tally()).finding(spec)
+    assert Finding.objects.get(slug="serbia-cn-technology").locator == spec.citation.locator[:200]
+    # Cut the same way again, so a second import of the same record changes nothing.
+    tally = Tally()
+    Writer(tally).finding(spec)
+    assert not any(line.startswith("updated finding") for line in tally.lines)
