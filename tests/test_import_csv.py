@@ -321,10 +321,13 @@ def test_a_new_source_gets_an_address_made_from_its_title(tmp_path):
 
 def test_a_known_source_cited_by_its_url_keeps_what_editors_wrote_about_it(tmp_path):
     SourceFactory(url="https://news.example.org/lyon-cameras", title="Lyon: 50 cameras")
-    run(row_file(tmp_path, lyon()))
+    output = run(row_file(tmp_path, lyon()))
     assert Source.objects.get(url="https://news.example.org/lyon-cameras").title == (
         "Lyon: 50 cameras"
     )
+    # The summary says so: created, updated, unchanged, refused.
+    (sources,) = [line.split()[1:] for line in output.splitlines() if line.startswith("source ")]
+    assert sources == ["0", "0", "1", "0"]
 
 
 def test_a_row_with_fewer_cells_than_the_header_is_refused_with_what_it_lacks(tmp_path):
