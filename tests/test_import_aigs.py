@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.conftest import rows_for_class
 from tests.factories import VendorFactory
 from tracker.importers.vendor_names import parse_cell
 from tracker.models import (
@@ -77,103 +78,130 @@ def test_the_sample_file_is_read_despite_crlf_decimal_commas_and_unnamed_columns
     assert "11 country rows read; 30 deployments planned; 0 country rows refused" in output
 
 
-def test_a_row_is_a_country_level_claim_one_entry_per_company_named():
-    run(VALID)
-    d = entry("RS", "huawei")
-    assert d.slug == "aigs2019-rs-huawei"
-    assert (d.locality, d.operator, d.start_year, d.end_year, d.year_note) == (
-        "",
-        "",
-        None,
-        None,
-        "",
-    )
-    assert (d.status, d.state) == ("reported", "published")
-    assert [v.name for v in d.vendors.all()] == ["Huawei"]
-    assert "country-level claim" in d.summary
-    assert Deployment.objects.filter(country__iso2="RS").count() == 1
+@pytest.fixture(scope="class")
+def valid_sample(django_db_setup, django_db_blocker):
+    """The valid sample, imported once for a class of tests that read what it gives."""
+    with rows_for_class(django_db_blocker):
+        run(VALID)
+        yield
 
 
-def test_the_index_is_cited_with_the_spreadsheet_row_as_locator():
-    run(VALID)
-    [citation] = entry("RS", "huawei").citations.all()
-    assert (citation.source.slug, citation.locator, citation.quote) == (
-        "carnegie-aigs-2019", "row 2 (Serbia)", ""
-    )  # fmt: skip
-    source = citation.source
-    assert source.kind == "dataset"
-    assert source.title == (
-        "Carnegie Endowment for International Peace, AI Global Surveillance Index (2019)"
-    )
-    assert source.url == "https://doi.org/10.17632/gjhf5y4xjp.1"
-    assert "10.17632/gjhf5y4xjp" in source.notes
+@pytest.mark.usefixtures("valid_sample")
+class TestTheValidSample:
+    """What one import of the valid sample gives (each test in its own savepoint)."""
 
+    def test_a_row_is_a_country_level_claim_one_entry_per_company_named(self):
+        d = entry("RS", "huawei")
+        assert d.slug == "aigs2019-rs-huawei"
+        assert (d.locality, d.operator, d.start_year, d.end_year, d.year_note) == (
+            "",
+            "",
+            None,
+            None,
+            "",
+        )
+        assert (d.status, d.state) == ("reported", "published")
+        assert [v.name for v in d.vendors.all()] == ["Huawei"]
+        assert "country-level claim" in d.summary
+        assert Deployment.objects.filter(country__iso2="RS").count() == 1
 
-def test_the_marked_technology_columns_are_the_countrys_finding_not_the_companys():
-    run(VALID)
-    d = entry("RS", "huawei")
-    assert list(d.technologies.all()) == []
-    finding = Finding.objects.get(slug="aigs2019-rs")
-    assert sorted(t.slug for t in finding.technologies.all()) == [
-        "facial-recognition", "safe-city", "smart-policing"
-    ]  # fmt: skip
-    assert [c.iso2 for c in finding.countries.all()] == ["RS"]
-    assert finding.locator.startswith("row 2 (Serbia)")
-    assert "Safe City System, Facial Recognition System, Smart Policing" in d.summary
-    assert "does not say which company supplies which technology" in d.summary
-    assert Technology.objects.get(slug="smart-policing").name == "Smart policing"
-    assert Technology.objects.filter(slug="social-media-surveillance").exists()
+    def test_the_index_is_cited_with_the_spreadsheet_row_as_locator(self):
+        [citation] = entry("RS", "huawei").citations.all()
+        assert (citation.source.slug, citation.locator, citation.quote) == (
+            "carnegie-aigs-2019", "row 2 (Serbia)", ""
+        )  # fmt: skip
+        source = citation.source
+        assert source.kind == "dataset"
+        assert source.title == (
+            "Carnegie Endowment for International Peace, AI Global Surveillance Index (2019)"
+        )
+        assert source.url == "https://doi.org/10.17632/gjhf5y4xjp.1"
+        assert "10.17632/gjhf5y4xjp" in source.notes
 
+    def test_the_marked_technology_columns_are_the_countrys_finding_not_the_companys(self):
+        d = entry("RS", "huawei")
+        assert list(d.technologies.all()) == []
+        finding = Finding.objects.get(slug="aigs2019-rs")
+        assert sorted(t.slug for t in finding.technologies.all()) == [
+            "facial-recognition", "safe-city", "smart-policing"
+        ]  # fmt: skip
+        assert [c.iso2 for c in finding.countries.all()] == ["RS"]
+        assert finding.locator.startswith("row 2 (Serbia)")
+        assert "Safe City System, Facial Recognition System, Smart Policing" in d.summary
+        assert "does not say which company supplies which technology" in d.summary
+        assert Technology.objects.get(slug="smart-policing").name == "Smart policing"
+        assert Technology.objects.filter(slug="social-media-surveillance").exists()
 
-def test_the_index_country_names_are_mapped():
-    run(VALID)
-    countries = set(Deployment.objects.values_list("country__iso2", flat=True))
-    assert {"MM", "CI", "HK", "US", "TW", "AE", "CN", "AU"} <= countries
+    def test_the_index_country_names_are_mapped(self):
+        countries = set(Deployment.objects.values_list("country__iso2", flat=True))
+        assert {"MM", "CI", "HK", "US", "TW", "AE", "CN", "AU"} <= countries
 
+    def test_misspelt_vendors_fold_into_one_vendor_each_with_the_spelling_kept_as_an_alias(self):
+        assert Vendor.objects.filter(name__iexact="Hikvision").count() == 1
+        assert not Vendor.objects.filter(name__in=["Hikvsion", "iOmnicient", "Face++"]).exists()
+        assert VendorAlias.objects.get(name="Hikvsion").vendor.name == "Hikvision"
+        assert VendorAlias.objects.get(name="iOmnicient").vendor.name == "iOmniscient"
+        hikvision = Vendor.objects.get(name="Hikvision")
+        assert set(hikvision.deployments.values_list("country__iso2", flat=True)) == {
+            "MM", "AU", "AE", "CN"
+        }  # fmt: skip
+        assert "The index writes “Hikvsion”" in entry("AE", "hikvision").summary
+        assert Vendor.objects.filter(name__iexact="gatekeeper").count() == 1
 
-def test_misspelt_vendors_fold_into_one_vendor_each_with_the_spelling_kept_as_an_alias():
-    run(VALID)
-    assert Vendor.objects.filter(name__iexact="Hikvision").count() == 1
-    assert not Vendor.objects.filter(name__in=["Hikvsion", "iOmnicient", "Face++"]).exists()
-    assert VendorAlias.objects.get(name="Hikvsion").vendor.name == "Hikvision"
-    assert VendorAlias.objects.get(name="iOmnicient").vendor.name == "iOmniscient"
-    hikvision = Vendor.objects.get(name="Hikvision")
-    assert set(hikvision.deployments.values_list("country__iso2", flat=True)) == {
-        "MM", "AU", "AE", "CN"
-    }  # fmt: skip
-    assert "The index writes “Hikvsion”" in entry("AE", "hikvision").summary
-    assert Vendor.objects.filter(name__iexact="gatekeeper").count() == 1
+    def test_companies_in_the_unnamed_columns_after_company_5_are_imported(self):
+        us = set(
+            Deployment.objects.filter(country__iso2="US").values_list("vendors__name", flat=True)
+        )
+        assert us == {
+            "Cognitec",
+            "Palantir",
+            "PredPol",
+            "Amazon",
+            "Infinova",
+            "Avigilon",
+            "Elbit Systems",
+        }
+        assert entry("AE", "gatekeeper")
 
+    def test_a_cell_listing_several_companies_gives_one_entry_per_company(self):
+        china = set(Deployment.objects.filter(country__iso2="CN").values_list("slug", flat=True))
+        assert china == {
+            "aigs2019-cn-megvii",  # Company 2 "Megvii" and "Face++" in the list: one entry
+            "aigs2019-cn-sensetime",
+            "aigs2019-cn-huawei",
+            "aigs2019-cn-zte",
+            "aigs2019-cn-hikvision",
+            "aigs2019-cn-yixin",
+        }
+        megvii = entry("CN", "megvii")
+        assert megvii.vendors.get().name == "Megvii"
+        assert "“Face++”" in megvii.summary
 
-def test_companies_in_the_unnamed_columns_after_company_5_are_imported():
-    run(VALID)
-    us = set(Deployment.objects.filter(country__iso2="US").values_list("vendors__name", flat=True))
-    assert us == {
-        "Cognitec",
-        "Palantir",
-        "PredPol",
-        "Amazon",
-        "Infinova",
-        "Avigilon",
-        "Elbit Systems",
-    }
-    assert entry("AE", "gatekeeper")
+    def test_a_countrys_finding_gives_the_technology_origins_the_row_names(self):
+        finding = Finding.objects.get(slug="aigs2019-au")
+        assert sorted(finding.origin_countries.values_list("iso2", flat=True)) == [
+            "AU", "CN", "JP", "US"
+        ]  # fmt: skip
+        assert finding.statement == (
+            "Carnegie's AI Global Surveillance Index (2019) records for Australia: AI surveillance "
+            "technology in use: Safe City System, Facial Recognition System, Smart Policing, "
+            "Social Media Surveillance. Technology from: China, the US, Japan, Australia. The "
+            "index does not say which company supplies which technology."
+        )
 
+    def test_an_entrys_summary_says_what_the_index_names_and_what_it_does_not_say(self):
+        assert entry("RS", "huawei").summary == (
+            "The Carnegie Endowment's AI Global Surveillance Index (2019) names Huawei among the "
+            "companies supplying AI surveillance technology to Serbia (Company 1: “Huawei”). For "
+            "Serbia as a whole the index marks: Safe City System, Facial Recognition System, Smart "
+            "Policing. It does not say which company supplies which technology, so none is "
+            "credited to Huawei here (see the country's page). This is a country-level claim: the "
+            "index does not say where in the country, for whom, or since when."
+        )
 
-def test_a_cell_listing_several_companies_gives_one_entry_per_company():
-    run(VALID)
-    china = set(Deployment.objects.filter(country__iso2="CN").values_list("slug", flat=True))
-    assert china == {
-        "aigs2019-cn-megvii",  # Company 2 "Megvii" and "Face++" in the list: one entry
-        "aigs2019-cn-sensetime",
-        "aigs2019-cn-huawei",
-        "aigs2019-cn-zte",
-        "aigs2019-cn-hikvision",
-        "aigs2019-cn-yixin",
-    }
-    megvii = entry("CN", "megvii")
-    assert megvii.vendors.get().name == "Megvii"
-    assert "“Face++”" in megvii.summary
+    def test_an_entrys_evidence_is_that_the_company_is_named_as_a_supplier(self):
+        d = entry("RS", "huawei")
+        assert d.evidence == Deployment.Evidence.SUPPLIER_NAMED
 
 
 def test_mult_invents_no_vendor_and_is_noted():
@@ -282,38 +310,6 @@ def test_an_unexpected_failure_mid_run_leaves_nothing(monkeypatch):
 
 
 # --- What the country's finding and each entry say -----------------------------------------------
-
-
-def test_a_countrys_finding_gives_the_technology_origins_the_row_names():
-    run(VALID)
-    finding = Finding.objects.get(slug="aigs2019-au")
-    assert sorted(finding.origin_countries.values_list("iso2", flat=True)) == [
-        "AU", "CN", "JP", "US"
-    ]  # fmt: skip
-    assert finding.statement == (
-        "Carnegie's AI Global Surveillance Index (2019) records for Australia: AI surveillance "
-        "technology in use: Safe City System, Facial Recognition System, Smart Policing, Social "
-        "Media Surveillance. Technology from: China, the US, Japan, Australia. The index does "
-        "not say which company supplies which technology."
-    )
-
-
-def test_an_entrys_summary_says_what_the_index_names_and_what_it_does_not_say():
-    run(VALID)
-    assert entry("RS", "huawei").summary == (
-        "The Carnegie Endowment's AI Global Surveillance Index (2019) names Huawei among the "
-        "companies supplying AI surveillance technology to Serbia (Company 1: “Huawei”). For "
-        "Serbia as a whole the index marks: Safe City System, Facial Recognition System, Smart "
-        "Policing. It does not say which company supplies which technology, so none is credited "
-        "to Huawei here (see the country's page). This is a country-level claim: the index does "
-        "not say where in the country, for whom, or since when."
-    )
-
-
-def test_an_entrys_evidence_is_that_the_company_is_named_as_a_supplier():
-    run(VALID)
-    d = entry("RS", "huawei")
-    assert d.evidence == Deployment.Evidence.SUPPLIER_NAMED
 
 
 def test_the_summary_counts_the_country_findings():

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.conftest import rows_for_class
 from tracker.importers.country_names import CountryResolver
 from tracker.importers.sources import cited_sources, clean_url
 from tracker.importers.technologies import slug_for
@@ -120,119 +121,149 @@ def test_links_are_cleaned_and_non_links_give_no_url():
 # --- Importing -----------------------------------------------------------------------------------
 
 
-def test_a_transfer_is_imported_with_vendor_origin_year_technology_and_both_citations():
-    run(VALID)
-    d = entry("Semptian_Algeria_2010")
-    assert d.slug == "sii-semptian-algeria-2010"
-    assert (d.country.iso2, d.locality, d.start_year, d.status, d.state) == (
-        "DZ", "", 2010, "completed", "published"
-    )  # fmt: skip
-    # An open-source record reports a sale; its year is the order's, never "since".
-    assert (d.evidence, d.year_kind, d.years_display) == ("contract", "ordered", "ordered 2010")
-    assert [v.name for v in d.vendors.all()] == ["Semptian"]
-    semptian = Vendor.objects.get(name="Semptian")
-    assert semptian.headquarters.iso2 == "CN"
-    assert (
-        semptian.headquarters_source.slug,
-        semptian.headquarters_quote,
-        semptian.headquarters_locator,
-    ) == ("privacy-international-sii", "China", "Semptian_Algeria_2010, field supplier_company_hq")
-    assert [c.iso2 for c in d.origin_countries.all()] == ["CN"]
-    assert [t.slug for t in d.technologies.all()] == ["lawful-interception"]
-    assert "“Lawful interception”" in d.summary
-    cited = {(c.source.slug, c.source.url, c.locator, c.quote) for c in d.citations.all()}
-    assert (
-        "privacy-international-sii",
-        "https://github.com/TransparencyToolkit/dataspec-sii",
-        "Semptian_Algeria_2010",
-        "",
-    ) in cited
-    article = d.citations.exclude(source__kind="dataset").get()
-    assert article.source.url.startswith("http://www.africaintelligence.com/MCE/power-brokers/")
-    assert article.locator == "via SII record Semptian_Algeria_2010"
-    assert Source.objects.get(slug="privacy-international-sii").kind == "dataset"
+@pytest.fixture(scope="class")
+def valid_sample(django_db_setup, django_db_blocker):
+    """The valid sample, imported once for a class of tests that read what it gives."""
+    with rows_for_class(django_db_blocker):
+        run(VALID)
+        yield
 
 
-def test_a_transfer_naming_no_company_is_an_export_from_its_country_with_no_vendor():
-    run(VALID)
-    d = entry("_Bulgaria_2016")
-    assert d.vendors.count() == 0
-    assert [c.iso2 for c in d.origin_countries.all()] == ["CH"]
-    assert d.title == (
-        "Switzerland export licence for off the air interception to Bulgaria, licence 2016: "
-        "company not named"
-    )
-    assert (d.evidence, d.years_display) == ("licence", "licence 2016")
-    assert "does not name the company" in d.summary
-    assert "export-licence data" in d.summary
-    nothing = entry("__Pakistan_2013")
-    assert (nothing.vendors.count(), nothing.origin_countries.count()) == (0, 0)
-    assert nothing.operator == "Inter-Services Intelligence"
+@pytest.mark.usefixtures("valid_sample")
+class TestTheValidSample:
+    """What one import of the valid sample gives (each test in its own savepoint)."""
 
-
-def test_every_country_spelling_in_the_sample_is_mapped():
-    run(VALID)
-    assert {
-        uid: entry(uid).country.iso2
-        for uid in (
-            "Verint_United States of America_2012",
-            "_Hong kong_2015",
-            "Blue_Coat_Cote_",
-            "_Swaziland_2015",
-            "_Macedonia_2015",
-            "_Kosovo_2012",
-            "_Norwat_2015",
-            "_Italia_2014",
+    def test_a_transfer_is_imported_with_vendor_origin_year_technology_and_both_citations(self):
+        d = entry("Semptian_Algeria_2010")
+        assert d.slug == "sii-semptian-algeria-2010"
+        assert (d.country.iso2, d.locality, d.start_year, d.status, d.state) == (
+            "DZ", "", 2010, "completed", "published"
+        )  # fmt: skip
+        # An open-source record reports a sale; its year is the order's, never "since".
+        assert (d.evidence, d.year_kind, d.years_display) == ("contract", "ordered", "ordered 2010")
+        assert [v.name for v in d.vendors.all()] == ["Semptian"]
+        semptian = Vendor.objects.get(name="Semptian")
+        assert semptian.headquarters.iso2 == "CN"
+        assert (
+            semptian.headquarters_source.slug,
+            semptian.headquarters_quote,
+            semptian.headquarters_locator,
+        ) == (
+            "privacy-international-sii",
+            "China",
+            "Semptian_Algeria_2010, field supplier_company_hq",
         )
-    } == {
-        "Verint_United States of America_2012": "US",
-        "_Hong kong_2015": "HK",
-        "Blue_Coat_Cote_": "CI",
-        "_Swaziland_2015": "SZ",
-        "_Macedonia_2015": "MK",
-        "_Kosovo_2012": "XK",
-        "_Norwat_2015": "NO",
-        "_Italia_2014": "IT",
-    }
+        assert [c.iso2 for c in d.origin_countries.all()] == ["CN"]
+        assert [t.slug for t in d.technologies.all()] == ["lawful-interception"]
+        assert "“Lawful interception”" in d.summary
+        cited = {(c.source.slug, c.source.url, c.locator, c.quote) for c in d.citations.all()}
+        assert (
+            "privacy-international-sii",
+            "https://github.com/TransparencyToolkit/dataspec-sii",
+            "Semptian_Algeria_2010",
+            "",
+        ) in cited
+        article = d.citations.exclude(source__kind="dataset").get()
+        assert article.source.url.startswith("http://www.africaintelligence.com/MCE/power-brokers/")
+        assert article.locator == "via SII record Semptian_Algeria_2010"
+        assert Source.objects.get(slug="privacy-international-sii").kind == "dataset"
 
+    def test_a_transfer_naming_no_company_is_an_export_from_its_country_with_no_vendor(self):
+        d = entry("_Bulgaria_2016")
+        assert d.vendors.count() == 0
+        assert [c.iso2 for c in d.origin_countries.all()] == ["CH"]
+        assert d.title == (
+            "Switzerland export licence for off the air interception to Bulgaria, licence 2016: "
+            "company not named"
+        )
+        assert (d.evidence, d.years_display) == ("licence", "licence 2016")
+        assert "does not name the company" in d.summary
+        assert "export-licence data" in d.summary
+        nothing = entry("__Pakistan_2013")
+        assert (nothing.vendors.count(), nothing.origin_countries.count()) == (0, 0)
+        assert nothing.operator == "Inter-Services Intelligence"
 
-def test_vendor_variants_lists_brokers_and_two_headquarters():
-    run(VALID)
-    assert [v.name for v in entry("ZTE_Corporation_Iran_2010").vendors.all()] == ["ZTE"]
-    assert VendorAlias.objects.get(name="ZTE Corporation").vendor.name == "ZTE"
-    both = entry("Hacking_Team_NICE_Systems_Colombia_2015")
-    assert sorted(v.name for v in both.vendors.all()) == ["Hacking Team", "NICE Systems"]
-    assert sorted(c.iso2 for c in both.origin_countries.all()) == ["IL", "IT"]
-    broker = entry("MI_Marathon_broker_Nigeria_")
-    assert [v.name for v in broker.vendors.all()] == ["MI Marathon"]
-    assert "describes MI Marathon as a broker" in broker.summary
-    assert broker.start_year is None and broker.year_note == ""
-    verint = entry("Verint_United States of America_2012")
-    assert sorted(c.iso2 for c in verint.origin_countries.all()) == ["IL", "US"]
-    assert Vendor.objects.get(name="Verint").headquarters is None  # two countries: not guessed
+    def test_every_country_spelling_in_the_sample_is_mapped(self):
+        assert {
+            uid: entry(uid).country.iso2
+            for uid in (
+                "Verint_United States of America_2012",
+                "_Hong kong_2015",
+                "Blue_Coat_Cote_",
+                "_Swaziland_2015",
+                "_Macedonia_2015",
+                "_Kosovo_2012",
+                "_Norwat_2015",
+                "_Italia_2014",
+            )
+        } == {
+            "Verint_United States of America_2012": "US",
+            "_Hong kong_2015": "HK",
+            "Blue_Coat_Cote_": "CI",
+            "_Swaziland_2015": "SZ",
+            "_Macedonia_2015": "MK",
+            "_Kosovo_2012": "XK",
+            "_Norwat_2015": "NO",
+            "_Italia_2014": "IT",
+        }
 
+    def test_vendor_variants_lists_brokers_and_two_headquarters(self):
+        assert [v.name for v in entry("ZTE_Corporation_Iran_2010").vendors.all()] == ["ZTE"]
+        assert VendorAlias.objects.get(name="ZTE Corporation").vendor.name == "ZTE"
+        both = entry("Hacking_Team_NICE_Systems_Colombia_2015")
+        assert sorted(v.name for v in both.vendors.all()) == ["Hacking Team", "NICE Systems"]
+        assert sorted(c.iso2 for c in both.origin_countries.all()) == ["IL", "IT"]
+        broker = entry("MI_Marathon_broker_Nigeria_")
+        assert [v.name for v in broker.vendors.all()] == ["MI Marathon"]
+        assert "describes MI Marathon as a broker" in broker.summary
+        assert broker.start_year is None and broker.year_note == ""
+        verint = entry("Verint_United States of America_2012")
+        assert sorted(c.iso2 for c in verint.origin_countries.all()) == ["IL", "US"]
+        assert Vendor.objects.get(name="Verint").headquarters is None  # two countries: not guessed
 
-def test_a_domestic_sale_is_recorded_and_said_so():
-    run(VALID)
-    d = entry("Narus_United States of America_2006")
-    assert d.country.iso2 == "US"
-    assert [c.iso2 for c in d.origin_countries.all()] == ["US"]
-    assert "domestic sale" in d.summary
+    def test_a_domestic_sale_is_recorded_and_said_so(self):
+        d = entry("Narus_United States of America_2006")
+        assert d.country.iso2 == "US"
+        assert [c.iso2 for c in d.origin_countries.all()] == ["US"]
+        assert "domestic sale" in d.summary
 
+    def test_mid_2000s_keeps_the_wording_and_leaves_the_year_empty(self):
+        d = entry("Siemens_Bahrain_mid-2000s")
+        assert (d.start_year, d.year_note) == (None, "mid-2000s")
+        assert d.operator == "Government of Bahrain"
+        assert d.citations.count() == 3  # two Bloomberg articles and the index
 
-def test_mid_2000s_keeps_the_wording_and_leaves_the_year_empty():
-    run(VALID)
-    d = entry("Siemens_Bahrain_mid-2000s")
-    assert (d.start_year, d.year_note) == (None, "mid-2000s")
-    assert d.operator == "Government of Bahrain"
-    assert d.citations.count() == 3  # two Bloomberg articles and the index
+    def test_a_transfer_without_goods_has_no_technology_and_says_so(self):
+        d = entry("_Kosovo_2012")
+        assert d.technologies.count() == 0
+        assert "lists no goods" in d.summary
 
+    def test_imported_entries_are_searchable(self):
+        assert "semptian" in entry("Semptian_Algeria_2010").search_document
 
-def test_a_transfer_without_goods_has_no_technology_and_says_so():
-    run(VALID)
-    d = entry("_Kosovo_2012")
-    assert d.technologies.count() == 0
-    assert "lists no goods" in d.summary
+    def test_a_named_companys_sale_is_titled_a_sale_with_the_year_it_was_ordered(self):
+        d = entry("Semptian_Algeria_2010")
+        assert d.title == "Semptian to Algeria: lawful interception (sale, ordered 2010)"
+        # A year the index gives as a number is the year; no wording is kept beside it.
+        assert d.year_note == ""
+
+    def test_a_transfers_summary_says_what_the_index_records_in_its_own_words(self):
+        assert entry("Semptian_Algeria_2010").summary == (
+            "Privacy International's Surveillance Industry Index records this transfer "
+            "(“Semptian Sales to Algeria”). Supplier: Semptian; headquarters: China. "
+            "Recipient: Algeria. Goods, as the index lists them: “Lawful interception”. "
+            "Order year: 2010. Transfer to the end user reported as complete: Yes. "
+            "Basis: open sources."
+        )
+
+    def test_a_transfer_naming_neither_company_nor_country_says_so_in_its_summary(self):
+        assert entry("__Pakistan_2013").summary == (
+            "Privacy International's Surveillance Industry Index records this transfer "
+            "(“Sales to Pakistan”). The index names neither the company nor its country. "
+            "Recipient: Pakistan; end user: Inter-Services Intelligence. Goods, as the index lists "
+            "them: “Fibre taps / probes”. Order year: 2013. Transfer to the end user reported as "
+            "complete: Yes. Basis: open sources."
+        )
 
 
 def test_a_source_without_url_gets_a_stable_slug_a_null_url_and_composed_unicode():
@@ -259,11 +290,6 @@ def test_duplicate_ids_and_colliding_slugs_are_made_distinct_deterministically()
     assert entry("_South africa_2015").slug == "sii-south-africa-2015-r18"
     assert "made distinct: sii:_Bulgaria_2016#19" in output
     assert "made sii-south-africa-2015-r18" in output
-
-
-def test_imported_entries_are_searchable():
-    run(VALID)
-    assert "semptian" in entry("Semptian_Algeria_2010").search_document
 
 
 def test_the_summary_counts_created_updated_unchanged_and_refused_per_model():
@@ -407,36 +433,6 @@ def transfers(tmp_path, *records):
     path = tmp_path / "transfers.json"
     path.write_text(json.dumps(list(records)), encoding="utf-8")
     return path
-
-
-def test_a_named_companys_sale_is_titled_a_sale_with_the_year_it_was_ordered():
-    run(VALID)
-    d = entry("Semptian_Algeria_2010")
-    assert d.title == "Semptian to Algeria: lawful interception (sale, ordered 2010)"
-    # A year the index gives as a number is the year; no wording is kept beside it.
-    assert d.year_note == ""
-
-
-def test_a_transfers_summary_says_what_the_index_records_in_its_own_words():
-    run(VALID)
-    assert entry("Semptian_Algeria_2010").summary == (
-        "Privacy International's Surveillance Industry Index records this transfer "
-        "(“Semptian Sales to Algeria”). Supplier: Semptian; headquarters: China. "
-        "Recipient: Algeria. Goods, as the index lists them: “Lawful interception”. "
-        "Order year: 2010. Transfer to the end user reported as complete: Yes. "
-        "Basis: open sources."
-    )
-
-
-def test_a_transfer_naming_neither_company_nor_country_says_so_in_its_summary():
-    run(VALID)
-    assert entry("__Pakistan_2013").summary == (
-        "Privacy International's Surveillance Industry Index records this transfer "
-        "(“Sales to Pakistan”). The index names neither the company nor its country. "
-        "Recipient: Pakistan; end user: Inter-Services Intelligence. Goods, as the index lists "
-        "them: “Fibre taps / probes”. Order year: 2013. Transfer to the end user reported as "
-        "complete: Yes. Basis: open sources."
-    )
 
 
 def test_the_goods_in_the_long_goods_field_are_read_when_the_goods_list_is_null(tmp_path):
