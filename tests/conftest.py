@@ -4,6 +4,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,19 @@ def rows_for_class(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def imported_for_class(command, path):
+    """A class-scoped fixture: ``path`` imported once by ``command`` (import_sii, import_aigs)
+    for a class of tests that read what the import gives (each in its own savepoint)."""
+
+    @pytest.fixture(scope="class")
+    def imported(django_db_setup, django_db_blocker):
+        with rows_for_class(django_db_blocker):
+            call_command(command, str(path), stdout=StringIO())
+            yield
+
+    return imported
 
 
 @pytest.fixture(scope="class")

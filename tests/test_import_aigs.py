@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import rows_for_class
+from tests.conftest import imported_for_class
 from tests.factories import VendorFactory
 from tracker.importers.vendor_names import parse_cell
 from tracker.models import (
@@ -78,12 +78,7 @@ def test_the_sample_file_is_read_despite_crlf_decimal_commas_and_unnamed_columns
     assert "11 country rows read; 30 deployments planned; 0 country rows refused" in output
 
 
-@pytest.fixture(scope="class")
-def valid_sample(django_db_setup, django_db_blocker):
-    """The valid sample, imported once for a class of tests that read what it gives."""
-    with rows_for_class(django_db_blocker):
-        run(VALID)
-        yield
+valid_sample = imported_for_class("import_aigs", VALID)
 
 
 @pytest.mark.usefixtures("valid_sample")

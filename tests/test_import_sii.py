@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import rows_for_class
+from tests.conftest import imported_for_class
 from tracker.importers.country_names import CountryResolver
 from tracker.importers.sources import cited_sources, clean_url
 from tracker.importers.technologies import slug_for
@@ -121,12 +121,7 @@ def test_links_are_cleaned_and_non_links_give_no_url():
 # --- Importing -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="class")
-def valid_sample(django_db_setup, django_db_blocker):
-    """The valid sample, imported once for a class of tests that read what it gives."""
-    with rows_for_class(django_db_blocker):
-        run(VALID)
-        yield
+valid_sample = imported_for_class("import_sii", VALID)
 
 
 @pytest.mark.usefixtures("valid_sample")
