@@ -150,6 +150,21 @@ class TestPublishing:
         )
         assert client.get(entry.get_absolute_url()).status_code == 404
 
+    def test_a_refused_publish_leaves_the_entry_as_it_was_retraction_included(self):
+        # What the admin shows next (the change form, the next entry of an action) is this
+        # object: a refusal must not leave it looking published with its retraction gone.
+        entry = retracted_deployment(reason="Doubtful.")
+        retracted_at = entry.retracted_at
+        entry.citations.all().delete()
+        with pytest.raises(workflow.WorkflowError, match="cannot be published yet"):
+            workflow.publish(entry, account("publisher"))
+        for seen in (entry, Deployment.objects.get(pk=entry.pk)):
+            assert (seen.state, seen.retraction_reason, seen.retracted_at) == (
+                State.RETRACTED,
+                "Doubtful.",
+                retracted_at,
+            )
+
     def test_every_fact_no_citation_states_is_named_in_the_refusal(self):
         entry = DeploymentFactory(state=State.DRAFT, cited=False, title="Half-sourced entry")
         CitationFactory(deployment=entry)

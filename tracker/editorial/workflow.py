@@ -6,6 +6,7 @@ and actions, importers and the shell all obey the same rules. A refusal is a Wor
 a sentence for the person who asked, never a crash or a bare 403.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -39,12 +40,18 @@ def publish(deployment, user=None):
             gettext("You cannot publish “%(entry)s”: submit it for review and a publisher will.")
             % {"entry": deployment}
         )
-    if problems := deployment.publish_problems():
-        refusal = gettext("“%(entry)s” cannot be published yet.") % {"entry": deployment}
-        raise WorkflowError(" ".join([refusal, *problems]))
+    # The sourcing rule is the model's (Deployment.save refuses to store an unsourced published
+    # entry): checked there once, its refusal said here in the workflow's words, and the entry
+    # left as it was. Checking here too cost an import a sixth of its queries.
+    before = (deployment.state, deployment.retracted_at, deployment.retraction_reason)
     deployment.retracted_at = None
     deployment.retraction_reason = ""
-    _move(deployment, State.PUBLISHED)
+    try:
+        _move(deployment, State.PUBLISHED)
+    except ValidationError as refused:
+        deployment.state, deployment.retracted_at, deployment.retraction_reason = before
+        refusal = gettext("“%(entry)s” cannot be published yet.") % {"entry": deployment}
+        raise WorkflowError(" ".join([refusal, *refused.messages])) from None
 
 
 def unpublish(deployment, user=None):
