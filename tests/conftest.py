@@ -131,8 +131,8 @@ def free_export_slots():
 def load_article():
     """Load the article as the site's own loader does (load_site_data, make run): the search
     documents, tallies and corroboration of each entry are rebuilt once at the end, not at
-    each save (1,400 queries instead of 400: 1.2 s instead of 0.3 s on SQLite, 1.9 s
-    instead of 0.5 s on PostgreSQL, paid by about 150 tests). That a plain ``loaddata``
+    each save (400 queries instead of 1,400: 0.3 s instead of 1.2 s on SQLite, 0.5 s
+    instead of 1.9 s on PostgreSQL, paid by about 150 tests). That a plain ``loaddata``
     gives the same derived data is tested once, in test_article_data.py."""
     from tracker.importers.writer import deferred_search_refresh
 

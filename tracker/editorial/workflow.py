@@ -42,7 +42,7 @@ def publish(deployment, user=None):
         )
     # The sourcing rule is the model's (Deployment.save refuses to store an unsourced published
     # entry): checked there once, its refusal said here in the workflow's words, and the entry
-    # left as it was. Checking here too cost an import a sixth of its queries.
+    # left as it was. Checking here too cost 6 of a publish's 52 queries.
     before = (deployment.state, deployment.retracted_at, deployment.retraction_reason)
     deployment.retracted_at = None
     deployment.retraction_reason = ""
