@@ -135,8 +135,9 @@ def load_article():
     instead of 1.9 s on PostgreSQL, paid by about 150 tests). That a plain ``loaddata``
     gives the same derived data is tested once, in test_article_data.py."""
     from tracker.importers.writer import deferred_search_refresh
+    from tracker.models import natural_keys
 
-    with deferred_search_refresh():
+    with deferred_search_refresh(), natural_keys.remembered():
         call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
 
 

@@ -18,7 +18,16 @@ from django.db import transaction
 from tracker.browse.filters import DeploymentFilter
 from tracker.importers import fixture
 from tracker.importers.writer import deferred_search_refresh
-from tracker.models import Citation, Deployment, Finding, Source, Technology, Vendor, VendorAlias
+from tracker.models import (
+    Citation,
+    Deployment,
+    Finding,
+    Source,
+    Technology,
+    Vendor,
+    VendorAlias,
+    natural_keys,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SII = DATA / "sii-transfers.json"
@@ -45,7 +54,8 @@ class Result:
 
 
 def load_fixtures():
-    with deferred_search_refresh():
+    """As load_site_data (make run) loads them."""
+    with deferred_search_refresh(), natural_keys.remembered():
         call_command("loaddata", str(ARTICLE), str(IMPORTED), verbosity=0)
     return counts()
 

@@ -21,13 +21,15 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 
 CONFIGS = ("english", "french")
 MAX_TERMS = 10
 # A query naming several countries and technologies asks for every combination of their names,
 # up to this many versions.
 MAX_ALTERNATIVES = 16
+# Entries whose documents are rebuilt together: their vendors, citations… read in one go.
+REFRESH_CHUNK = 500
 
 
 def fold(text):
@@ -43,9 +45,10 @@ def is_postgresql():
 
 def document_parts(deployment):
     """The text of a deployment, in three weights: what it is called, who and where, evidence."""
-    vendors = list(deployment.vendors.prefetch_related("aliases"))
-    citations = list(deployment.citations.select_related("source", "attributed_to"))
-    technologies = list(deployment.technologies.all())
+    # Prefetched by refresh(), for each chunk of entries at once.
+    vendors = deployment.vendors.all()
+    citations = deployment.citations.all()
+    technologies = deployment.technologies.all()
     names = [deployment.title, deployment.title_fr]
     context = [
         deployment.locality,
@@ -72,16 +75,30 @@ def document_parts(deployment):
 
 
 def refresh(deployment_ids):
-    """Rebuild the search documents of these deployments (a handful of queries each)."""
-    from ..models import Deployment
+    """Rebuild the search documents of these deployments: one update each, and what they
+    contain read for a chunk of them at once (five queries per chunk, not four per entry)."""
+    from ..models import Citation, Deployment
 
-    deployments = Deployment.objects.filter(pk__in=list(deployment_ids)).select_related("country")
-    for deployment in deployments:
-        title, context, evidence = document_parts(deployment)
-        values = {"search_document": " ".join(filter(None, (title, context, evidence)))}
-        if is_postgresql():
-            values["search_vector"] = weighted_vector(title, context, evidence)
-        Deployment.objects.filter(pk=deployment.pk).update(**values)
+    ids = list(deployment_ids)
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        deployments = (
+            Deployment.objects.filter(pk__in=ids[start : start + REFRESH_CHUNK])
+            .select_related("country")
+            .prefetch_related(
+                "vendors__aliases",
+                "technologies",
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("source", "attributed_to"),
+                ),
+            )
+        )
+        for deployment in deployments:
+            title, context, evidence = document_parts(deployment)
+            values = {"search_document": " ".join(filter(None, (title, context, evidence)))}
+            if is_postgresql():
+                values["search_vector"] = weighted_vector(title, context, evidence)
+            Deployment.objects.filter(pk=deployment.pk).update(**values)
 
 
 def weighted_vector(title, context, evidence):

@@ -104,15 +104,18 @@ def build(data_dir, write=print):
         Vendor,
         VendorAlias,
         VendorRelation,
+        natural_keys,
     )
 
     from . import research
     from .aigs import AIGSImporter
     from .base import Tally
     from .sii import SIIImporter
-    from .writer import Writer
+    from .writer import Writer, deferred_search_refresh
 
-    call_command("loaddata", str(ARTICLE), verbosity=0)
+    # As load_site_data loads it: derived data rebuilt once at the end, each key looked up once.
+    with deferred_search_refresh(), natural_keys.remembered():
+        call_command("loaddata", str(ARTICLE), verbosity=0)
     tracked = (Technology, Vendor, VendorAlias, Source, VendorRelation, Designation, Finding)
     before = {model: set(model.objects.values_list("pk", flat=True)) for model in tracked}
     if RESEARCH.exists():

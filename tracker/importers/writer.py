@@ -43,8 +43,6 @@ from .base import ImportConflict, slugify_ascii
 from .country_names import normalize
 from .sources import same_work
 
-REFRESH_CHUNK = 500
-
 
 @contextmanager
 def deferred_search_refresh():
@@ -74,9 +72,7 @@ def deferred_search_refresh():
             yield
     finally:
         search.refresh, tallies.refresh = original, original_tallies
-    ids = sorted(pending)
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        original(ids[start : start + REFRESH_CHUNK])
+    original(sorted(pending))  # in chunks: tracker.browse.search.REFRESH_CHUNK
     original_tallies(pending_tallies)
     # The refreshes above write with update(), which no signal reports: readers' cached pages
     # (imports, load_site_data) are replaced here, and again when the run's transaction commits.
@@ -367,11 +363,12 @@ class Writer:
         }
         for name, ids in wanted.items():
             manager = getattr(deployment, name)
-            if existing is None or set(manager.values_list("pk", flat=True)) != ids:
+            if existing is None:
+                manager.add(*ids)  # a new entry has none yet: set() would ask which
+            elif set(manager.values_list("pk", flat=True)) != ids:
                 manager.set(ids)
-                if existing is not None:
-                    changed.append(name)
-        self._citations(deployment, spec, vendors, techs)
+                changed.append(name)
+        self._citations(deployment, spec, vendors, techs, new=existing is None)
         if existing is not None:
             fields = [key for key, value in values.items() if getattr(deployment, key) != value]
             if fields:
@@ -408,20 +405,26 @@ class Writer:
             )
         return found
 
-    def _citations(self, deployment, spec, vendors, techs):
-        """Each citation, with the facts of the entry it states (vendors, technologies…)."""
+    def _citations(self, deployment, spec, vendors, techs, new=False):
+        """Each citation, with the facts of the entry it states (vendors, technologies…).
+
+        ``new``: the entry was created by this import, so it has no citation to read yet."""
         wanted = {}
         for citation in spec.citations:
             source = self.source(citation.source)
             attributed = self.source(citation.attributed_to) if citation.attributed_to else None
             key = (source.pk, citation.locator[:200], citation.quote)
             wanted.setdefault(key, (attributed.pk if attributed else None, citation))
-        existing = {
-            (c.source_id, c.locator, c.quote): c
-            for c in deployment.citations.select_related("source").prefetch_related(
-                "vendors", "technologies"
-            )
-        }
+        existing = (
+            {}
+            if new
+            else {
+                (c.source_id, c.locator, c.quote): c
+                for c in deployment.citations.select_related("source").prefetch_related(
+                    "vendors", "technologies"
+                )
+            }
+        )
         for key, (attributed_id, spec_citation) in wanted.items():
             citation = existing.get(key)
             label = f"on {deployment.slug}"
@@ -444,8 +447,8 @@ class Writer:
                 )
                 self._reason(citation)
                 citation.save()
-                citation.vendors.set(stated_vendors)
-                citation.technologies.set(stated_techs)
+                citation.vendors.add(*stated_vendors)
+                citation.technologies.add(*stated_techs)
                 self.tally.add("citation", "created", label)
                 continue
             changed = [name for name, value in flags.items() if getattr(citation, name) != value]

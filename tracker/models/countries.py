@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .languages import FRENCH, reader_language
+from .natural_keys import remembered_while_loading
 
 # What readers call a country where the stored name (pycountry's common name, else its ISO
 # 3166-1 name) is an inverted or official form. Shown on pages only: the stored name stays what
@@ -49,6 +50,7 @@ class CountryQuerySet(models.QuerySet):
 
 
 class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    @remembered_while_loading
     def get_by_natural_key(self, iso2):
         return self.get(iso2=iso2.upper())
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .languages import pick
+from .natural_keys import remembered_while_loading
 from .reader_changes import DeploymentHistory, ReaderChangeFields
 from .sources import Cited, Source
 
@@ -106,6 +107,7 @@ class DeploymentQuerySet(models.QuerySet):
 
 
 class DeploymentManager(models.Manager.from_queryset(DeploymentQuerySet)):
+    @remembered_while_loading
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -482,6 +484,7 @@ class Deployment(models.Model):
 
 
 class CitationManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, deployment_slug, source_slug, locator, quote):
         return self.get(
             deployment__slug=deployment_slug,

@@ -6,10 +6,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .natural_keys import remembered_while_loading
 from .sources import Cited, DatePrecision, partial_date
 
 
 class DesignationManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, vendor_slug, authority, list_name):
         return self.get(vendor__slug=vendor_slug, authority=authority, list_name=list_name)
 

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .natural_keys import remembered_while_loading
 from .sources import Cited, DatePrecision, partial_date
 
 
 class FindingManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

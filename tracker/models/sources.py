@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .languages import reader_language
+from .natural_keys import remembered_while_loading
 
 
 class DatePrecision(models.TextChoices):
@@ -50,6 +51,7 @@ def web_address_or_empty(field):
 
 
 class SourceManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .languages import pick
+from .natural_keys import remembered_while_loading
 
 
 class TechnologyManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .natural_keys import remembered_while_loading
 from .sources import Cited, is_web_address, web_address, web_address_or_empty
 
 
@@ -24,6 +25,7 @@ def name_key(name):
 
 
 class VendorManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -142,6 +144,7 @@ class Vendor(models.Model):
 
 
 class VendorAliasManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, name):
         return self.get(name_key=name_key(name))
 
@@ -189,6 +192,7 @@ class VendorAlias(models.Model):
 
 
 class VendorRelationManager(models.Manager):
+    @remembered_while_loading
     def get_by_natural_key(self, vendor_slug, kind, other_slug):
         return self.get(vendor__slug=vendor_slug, kind=kind, other__slug=other_slug)
 

@@ -26,7 +26,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from tracker.editorial.history import note_reader_changes
 from tracker.importers.writer import deferred_search_refresh
-from tracker.models import Citation, Deployment, SiteDataLoad, Source
+from tracker.models import Citation, Deployment, SiteDataLoad, Source, natural_keys
 
 FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("article.json", "imported.json")]
 REASON = "Loaded with the site's data"
@@ -69,9 +69,11 @@ class Command(BaseCommand):
             slugs = deployment_slugs(path)
             kept = site_dates(slugs)
             # Each entry's search document and corroboration count are rebuilt once at the end
-            # rather than at every row, relation and citation the file saves.
+            # rather than at every row, relation and citation the file saves; each natural key
+            # is looked up once.
             with deferred_search_refresh():
-                call_command("loaddata", str(path), verbosity=verbosity)
+                with natural_keys.remembered():
+                    call_command("loaddata", str(path), verbosity=verbosity)
                 if done:
                     for line in remove_what_the_file_dropped(path):
                         self.say(verbosity, line)
