@@ -13,9 +13,11 @@ Also kept here: ``Deployment.names_supplier``, the first key of the list's defau
 """
 
 from collections import defaultdict
+from functools import reduce
+from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from ..models import (
     FLOW_BASE,
@@ -154,33 +156,43 @@ def _names_supplier(ids, facts):
 
 
 def recount(fact_keys):
-    """Set the tallies of these (fact, key) pairs from the facts (an index-only count each)."""
-    by_fact = defaultdict(set)
+    """Set the tallies of these (fact, key) pairs from the facts: one statement reads the counts
+    of every kind of fact at once (each kind's count index-only, joined by UNION ALL), one
+    removes the tallies counting nothing, one writes the rest."""
+    fact_keys = sorted(set(fact_keys))
+    for start in range(0, len(fact_keys), CHUNK):
+        chunk = _by_fact(fact_keys[start : start + CHUNK])
+        counts = [
+            FacetFact.objects.filter(fact=fact, key__in=keys)
+            .values("fact", "key")
+            .annotate(published=Count("*"), counted=COUNTED)
+            .order_by()
+            for fact, keys in chunk.items()
+        ]
+        rows = counts[0].union(*counts[1:], all=True) if len(counts) > 1 else counts[0]
+        found = {(row["fact"], row["key"]): row for row in rows}
+        gone = _by_fact(
+            (fact, key) for fact, keys in chunk.items() for key in keys if (fact, key) not in found
+        )
+        if gone:
+            where = reduce(or_, (Q(fact=fact, key__in=keys) for fact, keys in gone.items()))
+            FacetTally.objects.filter(where)._raw_delete(FacetTally.objects.db)
+        FacetTally.objects.bulk_create(
+            [
+                FacetTally(fact=fact, key=key, counted=row["counted"], published=row["published"])
+                for (fact, key), row in found.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["fact", "key"],
+            update_fields=["counted", "published"],
+        )
+
+
+def _by_fact(fact_keys):
+    grouped = defaultdict(list)
     for fact, key in fact_keys:
-        by_fact[fact].add(key)
-    for fact, keys in by_fact.items():
-        keys = sorted(keys)
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            counts = (
-                FacetFact.objects.filter(fact=fact, key__in=chunk)
-                .values("key")
-                .annotate(published=Count("*"), counted=COUNTED)
-                .order_by()
-            )
-            found = {row["key"]: row for row in counts}
-            FacetTally.objects.filter(fact=fact, key__in=set(chunk) - set(found))._raw_delete(
-                FacetTally.objects.db
-            )
-            FacetTally.objects.bulk_create(
-                [
-                    FacetTally(fact=fact, key=k, counted=r["counted"], published=r["published"])
-                    for k, r in found.items()
-                ],
-                update_conflicts=True,
-                unique_fields=["fact", "key"],
-                update_fields=["counted", "published"],
-            )
+        grouped[fact].append(key)
+    return grouped
 
 
 def overall():
