@@ -86,6 +86,20 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     state = Deployment.State.PUBLISHED
 
     @classmethod
+    def _generate(cls, strategy, params):
+        """The entry's derived data (search document, facet facts and tallies, corroboration,
+        cached pages) is built once, when the entry is complete with its citation and
+        relations, as an import or load_site_data builds it: at each of its saves it cost half
+        the time of the tests that make entries. What each save and relation change does on its
+        own is tested where an entry is changed afterwards, as editors change it
+        (test_search_updates.py, test_facet_counts.py, test_facts_per_source.py,
+        test_article_data.py's plain loaddata)."""
+        from tracker.importers.writer import deferred_search_refresh
+
+        with deferred_search_refresh():
+            return super()._generate(strategy, params)
+
+    @classmethod
     def _create(cls, model_class, *args, **kwargs):
         """Published entries are created as readers get them: cited first, then published."""
         state = kwargs.pop("state")
