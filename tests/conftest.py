@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
+
+from tests import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_FIXTURE = ROOT / "fixtures" / "article.json"
@@ -52,10 +54,21 @@ def pytest_runtest_teardown(item, nextitem):
 # session per mutant, and migrating its test database took 6.5 of its 9 seconds.
 MIGRATED_TEMPLATE = os.environ.get("TRACKER_TEST_DB_TEMPLATE")
 
+
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory):
+    """Migrated databases that the real servers' scratch databases are copied from
+    (tests/servers.py). Ask for django_db_setup with it: the suite's own test database, kept
+    before any test wrote to it, is then one of them."""
+    databases = servers.MigratedDatabases(tmp_path_factory.mktemp("migrated"))
+    yield databases
+    databases.remove()
+
+
 if MIGRATED_TEMPLATE:
 
     @pytest.fixture(scope="session")
-    def django_db_setup(django_test_environment, django_db_blocker):
+    def django_db_setup(django_test_environment, django_db_blocker, migrated_databases):
         """The test database is a private copy of the migrated template, not a new migration.
 
         Each session (each mutant) gets its own file, so two mutants run side by side never
@@ -74,10 +87,27 @@ if MIGRATED_TEMPLATE:
             connection.settings_dict["NAME"] = copy
             django_settings.DATABASES["default"]["NAME"] = copy
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+            migrated_databases.keep(connection)
         yield
         with django_db_blocker.unblock():
             connection.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+else:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(request, django_db_setup, django_db_blocker, migrated_databases):
+        """Django's own set-up of the test database, which is then kept as migrated.
+
+        pytest-django makes it only when a test of the session needs it, and by migrate unless
+        told --nomigrations: else there is nothing to keep (and NAME is still the site's own).
+        """
+        from pytest_django.fixtures import _get_databases_for_setup
+
+        made, _ = _get_databases_for_setup(request.session.items)
+        if "default" in made and not request.config.getoption("nomigrations"):
+            with django_db_blocker.unblock():
+                migrated_databases.keep(connections["default"])
 
 
 @pytest.fixture(autouse=True)

@@ -21,10 +21,10 @@ SHORT_TIMEOUT = ["--timeout", "2"]
 
 
 @pytest.fixture(scope="module")
-def synthetic_site(tmp_path_factory):
+def synthetic_site(tmp_path_factory, django_db_setup, migrated_databases):
     tmp_path = tmp_path_factory.mktemp("exports")
-    env = servers.environment(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    servers.manage(env, "migrate", "--no-input", "-v0")
+    database = migrated_databases.sqlite(tmp_path / "db.sqlite3")
+    env = servers.environment(tmp_path, DATABASE_URL=database)
     servers.manage(env, "generate_synthetic", "--deployments", str(ENTRIES), "--seed", "1")
     return env
 

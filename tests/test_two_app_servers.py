@@ -11,7 +11,6 @@ Redis from TEST_REDIS_URL (else the local one, database 15).
 """
 
 import os
-import urllib.parse
 import uuid
 
 import pytest
@@ -23,30 +22,24 @@ ENTRY = "belgrade-huawei-safe-city"
 PASSWORD = "a long publisher password 42"
 
 
-def postgres_server():
-    url = os.environ.get("TEST_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        url = "postgres://postgres@127.0.0.1:5432/"
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
-
-
 def redis_url():
     return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(scope="module")
-def scratch_database():
-    """A database of this test's own on the PostgreSQL server (never test, postgres or root)."""
+def scratch_database(django_db_setup, migrated_databases):
+    """A migrated database of this test's own on the PostgreSQL server (never test, postgres or
+    root)."""
     psycopg = pytest.importorskip("psycopg")
-    server = postgres_server()
+    server = servers.postgres_server()
     name = f"sxt_two_servers_{uuid.uuid4().hex[:8]}"
     try:
-        admin = psycopg.connect(f"{server}/template1", autocommit=True, connect_timeout=3)
+        admin = servers.postgres_admin(server)
     except psycopg.OperationalError as exc:
         pytest.skip(f"PostgreSQL is not reachable at {server}: {exc}")
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        template = migrated_databases.postgres_template(server)
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         try:
             yield f"{server}/{name}"
         finally:
@@ -73,12 +66,13 @@ def site(tmp_path_factory, scratch_database, shared_redis):
         REDIS_URL=shared_redis,
         EDITOR_PASSWORD=PASSWORD,
     )
-    servers.manage(env, "migrate", "--no-input", "-v0")
-    servers.manage(env, "loaddata", str(ARTICLE_FIXTURE), "-v0")
-    servers.manage(env, "setup_roles", "-v0")
-    servers.manage(env, "collectstatic", "--no-input", "-v0")
-    servers.manage(env, "createeditor", "pat", "--role", "publisher", "--no-input")
+    # The commands an operator runs one by one, in one process: each start costs a second.
     code = (
+        "from django.core.management import call_command as run; "
+        f"run('loaddata', {str(ARTICLE_FIXTURE)!r}, '-v0'); "
+        "run('setup_roles', '-v0'); "
+        "run('collectstatic', '--no-input', '-v0'); "
+        "run('createeditor', 'pat', '--role', 'publisher', '--no-input'); "
         "from tracker.models import Deployment; from tracker.editorial import workflow; "
         f"d = Deployment.objects.get(slug='{ENTRY}'); workflow.unpublish(d); print(d.pk)"
     )
