@@ -5,22 +5,18 @@ import re
 
 import pytest
 
-from tests.browsing import DESKTOP, launched
+from tests.browsing import DESKTOP, shared_site
 from tests.conftest import load_article
 from tests.factories import TechnologyFactory, country, published_deployment
 from tracker.models import Technology
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 # Enough countries that the country filter is a long list with a box to type in.
 MORE_COUNTRIES = ["AR", "BR", "CL", "EC", "KE", "NG", "PK", "EG", "MY", "ID", "TH", "DE", "IT"]
 
 
-@pytest.fixture
-def entries(transactional_db):
+def make_entries():
     """The article, Chinese-supplied facial recognition in Ecuador and Kenya, and an entry in
     each of many more countries (supplied from Germany, with no facial recognition)."""
     load_article()
@@ -42,9 +38,13 @@ def entries(transactional_db):
         )
 
 
+# Every test here only reads: one set of entries, one server and one Chromium for them all.
+site = shared_site(make_entries)
+
+
 @pytest.fixture
-def browser(entries, live_server):
-    with launched(live_server.url) as browser:
+def browser(site):
+    with site.fresh() as browser:
         yield browser
 
 

@@ -4,21 +4,21 @@ translation beside them only where the reader's language is another."""
 
 import pytest
 
-from tests.browsing import launched, serious_accessibility_violations
+from tests.browsing import serious_accessibility_violations, shared_site
 from tests.conftest import load_article
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 BELGRADE = "/deployments/belgrade-huawei-safe-city/"
 
 
+# Both tests only read: the article, one server and one Chromium for both.
+site = shared_site(load_article)
+
+
 @pytest.fixture
-def browser(live_server):
-    load_article()
-    with launched(live_server.url) as browser:
+def browser(site):
+    with site.fresh() as browser:
         yield browser
 
 

@@ -7,22 +7,24 @@ asks another host for anything.
 
 import pytest
 
-from tests.browsing import DESKTOP, PHONE, PUBLIC_PAGES, launched, serious_accessibility_violations
+from tests.browsing import (
+    DESKTOP,
+    PHONE,
+    PUBLIC_PAGES,
+    serious_accessibility_violations,
+    shared_site,
+)
 from tests.conftest import load_article
 from tests.factories import VendorFactory, country, published_deployment
 from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Technology
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 COUNTRIES = ["AR", "BR", "CL", "EC", "KE", "NG", "PK", "EG", "MY", "ID", "TH", "DE", "IT", "ZW"]
 
 
-@pytest.fixture
-def entries(transactional_db):
+def make_entries():
     """The article, and entries in many more countries, with years and vendors: long facets,
     a timeline and a map with several shades."""
     load_article()
@@ -41,9 +43,13 @@ def entries(transactional_db):
             )
 
 
+# Every test here only reads: one set of entries, one server and one Chromium for them all.
+site = shared_site(make_entries)
+
+
 @pytest.fixture
-def browser(entries, live_server):
-    with launched(live_server.url) as browser:
+def browser(site):
+    with site.fresh() as browser:
         yield browser
 
 
@@ -134,7 +140,7 @@ def test_on_a_wide_screen_the_legend_is_beside_the_map_and_the_map_above_the_lis
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_axe_finds_no_serious_or_critical_violation_on_public_pages(browser, viewport):
-    page = browser.page(viewport)
+    page = browser.page(viewport, axe=True)
     found = {}
     for path in [
         *PUBLIC_PAGES,
