@@ -36,7 +36,8 @@ def pytest_runtest_teardown(item, nextitem):
     """
     yield
     # The next transactional test starts from its own restore (or from nothing): no need here.
-    if not _flushes(item) or (nextitem is not None and _flushes(nextitem)):
+    # Nor after the last test: the session has dropped the test database by then.
+    if not _flushes(item) or nextitem is None or _flushes(nextitem):
         return
     from django.contrib.contenttypes.models import ContentType
     from django.db import connections
