@@ -165,11 +165,9 @@ def load_article():
     each save (400 queries instead of 1,400: 0.3 s instead of 1.2 s on SQLite, 0.5 s
     instead of 1.9 s on PostgreSQL, paid by about 150 tests). That a plain ``loaddata``
     gives the same derived data is tested once, in test_article_data.py."""
-    from tracker.importers.writer import deferred_search_refresh
-    from tracker.models import natural_keys
+    from tracker.importers import fixture
 
-    with deferred_search_refresh(), natural_keys.remembered():
-        call_command("loaddata", ARTICLE_FIXTURE, verbosity=0)
+    fixture.load(ARTICLE_FIXTURE)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from django.db import transaction
 
 from tracker.browse.filters import DeploymentFilter
 from tracker.importers import fixture
-from tracker.importers.writer import deferred_search_refresh
 from tracker.models import (
     Citation,
     Deployment,
@@ -26,7 +25,6 @@ from tracker.models import (
     Technology,
     Vendor,
     VendorAlias,
-    natural_keys,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -55,8 +53,7 @@ class Result:
 
 def load_fixtures():
     """As load_site_data (make run) loads them."""
-    with deferred_search_refresh(), natural_keys.remembered():
-        call_command("loaddata", str(ARTICLE), str(IMPORTED), verbosity=0)
+    fixture.load(ARTICLE, IMPORTED)
     return counts()
 
 

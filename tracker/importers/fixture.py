@@ -91,9 +91,22 @@ def serialize(objects):
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def load(*paths, verbosity=0):
+    """``loaddata`` as the site loads its data (load_site_data, ``make run``): each entry's
+    derived data rebuilt once at the end rather than at every save, each natural key looked up
+    once (tracker.models.natural_keys)."""
+    from django.core.management import call_command
+
+    from tracker.models import natural_keys
+
+    from .writer import deferred_search_refresh
+
+    with deferred_search_refresh(), natural_keys.remembered():
+        call_command("loaddata", *map(str, paths), verbosity=verbosity)
+
+
 def build(data_dir, write=print):
     """Import both datasets into the current (scratch) database; return the fixture's text."""
-    from django.core.management import call_command
     from django.db import transaction
 
     from tracker.models import (
@@ -104,18 +117,15 @@ def build(data_dir, write=print):
         Vendor,
         VendorAlias,
         VendorRelation,
-        natural_keys,
     )
 
     from . import research
     from .aigs import AIGSImporter
     from .base import Tally
     from .sii import SIIImporter
-    from .writer import Writer, deferred_search_refresh
+    from .writer import Writer
 
-    # As load_site_data loads it: derived data rebuilt once at the end, each key looked up once.
-    with deferred_search_refresh(), natural_keys.remembered():
-        call_command("loaddata", str(ARTICLE), verbosity=0)
+    load(ARTICLE)
     tracked = (Technology, Vendor, VendorAlias, Source, VendorRelation, Designation, Finding)
     before = {model: set(model.objects.values_list("pk", flat=True)) for model in tracked}
     if RESEARCH.exists():

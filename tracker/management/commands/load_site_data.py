@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -25,8 +24,9 @@ from simple_history.models import registered_models
 from simple_history.utils import get_history_manager_for_model
 
 from tracker.editorial.history import note_reader_changes
+from tracker.importers import fixture
 from tracker.importers.writer import deferred_search_refresh
-from tracker.models import Citation, Deployment, SiteDataLoad, Source, natural_keys
+from tracker.models import Citation, Deployment, SiteDataLoad, Source
 
 FIXTURES = [settings.BASE_DIR / "fixtures" / name for name in ("article.json", "imported.json")]
 REASON = "Loaded with the site's data"
@@ -69,11 +69,9 @@ class Command(BaseCommand):
             slugs = deployment_slugs(path)
             kept = site_dates(slugs)
             # Each entry's search document and corroboration count are rebuilt once at the end
-            # rather than at every row, relation and citation the file saves; each natural key
-            # is looked up once.
+            # rather than at every row, relation and citation the file saves or removes.
             with deferred_search_refresh():
-                with natural_keys.remembered():
-                    call_command("loaddata", str(path), verbosity=verbosity)
+                fixture.load(path, verbosity=verbosity)
                 if done:
                     for line in remove_what_the_file_dropped(path):
                         self.say(verbosity, line)
