@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.http import QueryDict
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import rows_for_class
@@ -273,11 +273,20 @@ def test_folding_makes_every_spelling_of_a_word_the_same(data, word):
 @given(data=st.data(), word=words)
 def test_any_spelling_finds_an_entry_written_with_any_other(client, db, data, word):
     stored, typed = data.draw(spellings(word)), data.draw(spellings(word))
+
+    def found(query):
+        cache.clear()  # the same query twice: the second would be the cached page, no context
+        response = client.get("/en/deployments/", {"q": query})
+        return [d.slug for d in response.context["deployments"]]
+
     with transaction.atomic():
         published_deployment(slug="stored", title=f"Cameras {stored}")
         published_deployment(slug="other", title="Unrelated entry")
-        response = client.get("/en/deployments/", {"q": typed})
-        assert [d.slug for d in response.context["deployments"]] == ["stored"], (stored, typed)
+        # The other entry's source, vendor… are named "Report number 3", "Vendor 7": a drawn
+        # word such as "numb" or "numbers" (stemmed on PostgreSQL) rightly finds it. Such
+        # examples say nothing about spellings; if every example were one, Hypothesis fails.
+        assume("other" not in found(word))
+        assert found(typed) == ["stored"], (stored, typed)
         transaction.set_rollback(True)
 
 
