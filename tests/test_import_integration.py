@@ -7,11 +7,13 @@ reads the result, in its own rolled-back transaction.
 """
 
 import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
 
@@ -25,6 +27,7 @@ from tracker.models import (
     Technology,
     Vendor,
     VendorAlias,
+    natural_keys,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -57,13 +60,32 @@ def load_fixtures():
     return counts()
 
 
+def rows_a_reload_would_update():
+    """For each model, the objects of the fixtures and the rows their natural keys find, as a
+    second ``loaddata`` finds them before saving (Django's ``build_instance``). A reload saves
+    over the rows found and creates one for each object not found: when every object finds a
+    row of its own, it creates nothing. Found without saving: a third of a reload's cost."""
+    objects, found, missing = Counter(), defaultdict(set), []
+    with natural_keys.remembered():
+        for path in (ARTICLE, IMPORTED):
+            with path.open(encoding="utf-8") as stream:
+                for item in serializers.deserialize("json", stream, handle_forward_references=True):
+                    name = type(item.object).__name__
+                    objects[name] += 1
+                    if item.object.pk is None:
+                        missing.append((name, str(item.object)))
+                    else:
+                        found[name].add(item.object.pk)
+    return objects, {name: len(rows) for name, rows in found.items()}, missing
+
+
 @pytest.fixture(scope="module")
 def full_import(django_db_setup, django_db_blocker):
     for path in (SII, AIGS):
         assert path.is_file(), f"{path} is missing: the integration tests need the shared data"
     with django_db_blocker.unblock(), transaction.atomic():
         with transaction.atomic():
-            loads = [load_fixtures(), load_fixtures()]
+            loads = [load_fixtures(), rows_a_reload_would_update()]
             transaction.set_rollback(True)
         lines = []
         text = fixture.build(DATA, write=lines.append)
@@ -201,11 +223,13 @@ def test_the_shipped_fixture_is_what_the_importers_produce(imported):
     assert all("pk" not in item for item in objects)  # natural keys only
 
 
-def test_loading_the_article_then_the_imported_fixture_twice_gives_the_same_counts(imported):
-    first, second = imported.fixture_loads
-    assert first == second
+def test_loading_the_article_then_the_imported_fixture_again_would_create_nothing(imported):
+    first, (objects, found, missing) = imported.fixture_loads
     assert first["Deployment"] == 8 + 687 + 227
     assert first["Citation"] == 9 + 1452 + 227
+    # A second load would save each object over a row of its own: no row added, none merged.
+    assert not missing, missing[:5]
+    assert found == objects
 
 
 # --- Issue 10: what the unified data says, measured on the whole of it ------------------------
