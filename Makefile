@@ -95,9 +95,11 @@ chromium:
 # The suite in two processes (pytest-xdist; whole files to each, so class and module fixtures
 # are built once): on two cores about half the time of one. TEST_WORKERS=0 runs it in one.
 TEST_WORKERS ?= 2
+# More pytest options, e.g. PYTEST_ARGS='-m "not browser"' or PYTEST_ARGS=tests/test_map.py
+PYTEST_ARGS ?=
 
 test: install-dev chromium catalogues gettext
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # French and English (issue 14). The catalogues' sources (tracker/locale/*/LC_MESSAGES/django.po)
 # are committed; the compiled .mo files are built here, by Babel in Python, so serving needs no

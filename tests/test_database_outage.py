@@ -39,7 +39,10 @@ BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
 STATEMENT_TIMEOUT = 2  # seconds, DB_STATEMENT_TIMEOUT for the served site
 UNAVAILABLE_WITHIN = 10  # seconds: a frozen or stopped database answers 503 by then (issue 12)
 
-pytestmark = pytest.mark.skipif(not BINARIES, reason="no PostgreSQL server binaries here")
+pytestmark = [
+    pytest.mark.own_servers,
+    pytest.mark.skipif(not BINARIES, reason="no PostgreSQL server binaries here"),
+]
 
 
 def free_port():

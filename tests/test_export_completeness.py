@@ -29,6 +29,7 @@ def synthetic_site(tmp_path_factory, django_db_setup, migrated_databases):
     return env
 
 
+@pytest.mark.own_servers
 def test_an_export_longer_than_the_worker_timeout_arrives_whole(synthetic_site):
     with servers.gunicorn(synthetic_site, *SHORT_TIMEOUT) as url:
         status, body, ended = servers.download(f"{url}/en/deployments/?format=csv")
@@ -38,6 +39,7 @@ def test_an_export_longer_than_the_worker_timeout_arrives_whole(synthetic_site):
     assert len(rows) == json.loads(as_json)["count"] > 0.9 * ENTRIES
 
 
+@pytest.mark.own_servers
 def test_the_same_export_cut_by_a_sync_worker_timeout_is_recognisably_incomplete(synthetic_site):
     sync = ["--worker-class", "sync", "--threads", "1"]
     with servers.gunicorn(synthetic_site, *SHORT_TIMEOUT, *sync) as url:

@@ -190,7 +190,10 @@ def make_entry(number, state, shared, vendor, technology):
     return entry
 
 
-@FEW
+# Each example makes up to five entries through an editor's saves and reads 13 pages and files:
+# the costliest property. 15 examples still mix every state with every other (the fixed cases
+# are in test_published_only.py).
+@settings(FEW, max_examples=15)
 @given(states=st.lists(st.sampled_from(list(State)), min_size=1, max_size=5))
 def test_every_page_export_and_feed_lists_published_entries_only(client, db, states):
     with transaction.atomic():

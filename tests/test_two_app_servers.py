@@ -18,6 +18,7 @@ import pytest
 from tests import servers
 from tests.conftest import ARTICLE_FIXTURE
 
+pytestmark = pytest.mark.own_servers
 ENTRY = "belgrade-huawei-safe-city"
 PASSWORD = "a long publisher password 42"
 
