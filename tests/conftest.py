@@ -26,6 +26,25 @@ def _flushes(item):
     )
 
 
+# Module-scoped fixtures of rows that some of a module's tests read (test_exports.py,
+# test_feeds.py). Once written they stay until the module's last test.
+MODULE_ROWS = {"article_rows"}
+
+
+def pytest_collection_modifyitems(items):
+    """In each module, the tests that do not read its shared rows run first: none of them sees
+    rows it did not ask for. Modules keep their order, and tests their order within each group."""
+    first_seen = {}
+    for position, item in enumerate(items):
+        first_seen.setdefault(item.module, position)
+    items.sort(
+        key=lambda item: (
+            first_seen[item.module],
+            bool(MODULE_ROWS & set(getattr(item, "fixturenames", ()))),
+        )
+    )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test (the browser tests), put back what the migrations loaded.
