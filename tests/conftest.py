@@ -26,11 +26,14 @@ def _flushes(item):
     )
 
 
-# Module-scoped fixtures of rows that some of a module's tests read (test_exports.py,
-# test_feeds.py). Once written they stay until the module's last test.
+# Module-scoped fixtures of rows that some of a module's tests read (``article_rows`` below).
+# Once written they stay until the module's last test.
 MODULE_ROWS = {"article_rows"}
 
 
+# Before pytest-django's own ordering (also tryfirst, registered earlier, so called later),
+# which then moves transactional tests to the end as usual.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """In each module, the tests that do not read its shared rows run first: none of them sees
     rows it did not ask for. Modules keep their order, and tests their order within each group."""
@@ -197,9 +200,10 @@ def article(db):
 
 @contextmanager
 def rows_for_class(django_db_blocker):
-    """Rows written once for a whole test class, inside a transaction rolled back at its end.
+    """Rows written once for a whole test class (or module), inside a transaction rolled back
+    at its end.
 
-    For class-scoped fixtures (``scope="class"``, requesting ``django_db_setup`` and
+    For class- or module-scoped fixtures (requesting ``django_db_setup`` and
     ``django_db_blocker``) whose tests only read: each test still runs in its own savepoint
     (the ``db`` fixture), so what a test writes is undone as usual. Outside a class, pytest
     gives a class-scoped fixture to each test function on its own. Not for tests that need
@@ -226,6 +230,16 @@ def imported_for_class(command, path):
 @pytest.fixture(scope="class")
 def article_for_class(django_db_setup, django_db_blocker):
     """The article, loaded once for a whole class of tests that only read it (about 0.5 s)."""
+    with rows_for_class(django_db_blocker):
+        load_article()
+        yield
+
+
+@pytest.fixture(scope="module")
+def article_rows(django_db_setup, django_db_blocker):
+    """The article, loaded once for a module whose ``article`` reads it (``def article(
+    article_rows, db)``); a module adds its own rows by extending this fixture. The module's
+    other tests run first (MODULE_ROWS)."""
     with rows_for_class(django_db_blocker):
         load_article()
         yield

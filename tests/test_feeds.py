@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from tests.conftest import load_article, rows_for_class
 from tests.factories import publish, published_deployment
 from tracker.importers.writer import deferred_search_refresh
 from tracker.models import Citation, Country, Deployment, Source
@@ -23,16 +22,13 @@ ATOM_SCHEMA = etree.RelaxNG(etree.parse(Path(__file__).parent / "schemas" / "ato
 
 
 @pytest.fixture(scope="module")
-def article_rows(django_db_setup, django_db_blocker):
-    """The article's entries, published one day apart in fixture order (the last is newest),
-    written once for the module and rolled back at its end."""
-    with rows_for_class(django_db_blocker):
-        load_article()
+def article_rows(article_rows, django_db_blocker):
+    """The article's entries, published one day apart in fixture order (the last is newest)."""
+    with django_db_blocker.unblock():
         for days, deployment in enumerate(Deployment.objects.order_by("pk")):
             Deployment.objects.filter(pk=deployment.pk).update(
                 published_at=START + timedelta(days=days)
             )
-        yield
 
 
 @pytest.fixture
